@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './plugins';
+export { HOST_VERSION } from './version';

@@ -1,0 +1,1 @@
+export type { Emulator, RecordedRequest, ScriptedReply, ScriptedToolCall, ScriptedUsage } from './emulator';

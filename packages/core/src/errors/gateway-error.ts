@@ -56,6 +56,8 @@ export const errors = {
       code: 'model_not_found',
       retryable: false,
     }),
+  conflict: (message: string, param: string | null = null, code: string | null = 'already_exists') =>
+    new GatewayError({ status: 409, type: 'invalid_request_error', message, param, code, retryable: false }),
   tooLarge: (limit: string) =>
     new GatewayError({ status: 413, type: 'invalid_request_error', message: `Request body exceeds the ${limit} limit.`, code: 'request_too_large', retryable: false }),
   rateLimited: (message: string, retryAfterMs?: number, code: string | null = 'rate_limit_exceeded') =>

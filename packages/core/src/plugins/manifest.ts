@@ -40,7 +40,7 @@ export function checkPlugin(plugin: unknown, hostVersion: string): string[] {
   if (!validateShape(manifest)) {
     return (validateShape.errors ?? []).map((e) => `manifest${e.instancePath.replace(/\//g, '.')} ${e.message}`);
   }
-  const m = manifest as PluginManifest;
+  const m = manifest as unknown as PluginManifest;
   const problems: string[] = [];
   if (!semver.valid(m.version)) problems.push(`manifest.version '${m.version}' is not a semver version`);
   if (!semver.validRange(m.hostRange)) {

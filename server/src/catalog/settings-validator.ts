@@ -1,0 +1,24 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { JsonSchema } from '@switchyard/spec';
+
+const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: true });
+const compiled = new WeakMap<JsonSchema, ReturnType<typeof ajv.compile>>();
+
+/**
+ * Validates settings against a plugin's JSON Schema (the same schema the console draws its
+ * form from), filling in defaults. Returns the completed settings or the problems found.
+ */
+export function validateSettings(schema: JsonSchema | undefined, settings: unknown): { ok: true; value: Record<string, unknown> } | { ok: false; errors: string[] } {
+  const value = structuredClone((settings ?? {}) as Record<string, unknown>);
+  if (!schema) return { ok: true, value };
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  if (validate(value)) return { ok: true, value };
+  return {
+    ok: false,
+    errors: (validate.errors ?? []).map((e) => `${e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(settings)'} ${e.message}`),
+  };
+}

@@ -1,0 +1,34 @@
+import type { Knex } from 'knex';
+import * as m001 from './001_catalog';
+
+interface Migration {
+  up(db: Knex): Promise<void>;
+  down(db: Knex): Promise<void>;
+}
+
+/**
+ * Migrations are listed in code, not discovered on disk, so they work the same under tsx,
+ * vitest and a bundled build. Append new ones; never edit one that has shipped.
+ */
+const MIGRATIONS: Array<[string, Migration]> = [['001_catalog', m001]];
+
+/** Lets features append their migrations before the database is opened. */
+export function registerMigration(name: string, migration: Migration): void {
+  if (MIGRATIONS.some(([n]) => n === name)) return;
+  MIGRATIONS.push([name, migration]);
+  MIGRATIONS.sort(([a], [b]) => a.localeCompare(b));
+}
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  async getMigrations() {
+    return MIGRATIONS.map(([name]) => name);
+  },
+  getMigrationName(name) {
+    return name;
+  },
+  async getMigration(name) {
+    const found = MIGRATIONS.find(([n]) => n === name);
+    if (!found) throw new Error(`unknown migration ${name}`);
+    return found[1];
+  },
+};

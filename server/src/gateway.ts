@@ -1,0 +1,138 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HOST_VERSION, loadPlugins, PluginRegistry } from '@switchyard/core';
+import type { AnyPlugin, Logger } from '@switchyard/spec';
+import type { Express } from 'express';
+import { adminKeyAuth } from './auth/admin-key';
+import { resolveAdminKey } from './auth/admin-key-file';
+import { AuthChain } from './auth/auth-chain';
+import { Catalog } from './catalog/catalog';
+import { applyConfig } from './config/apply-config';
+import { loadConfigFile, type ConfigFile } from './config/config-file';
+import type { ServerEnv } from './config/env';
+import { openDatabase, type Db } from './db/connect';
+import { Dispatcher } from './dispatch/dispatcher';
+import { createApp } from './http/app';
+import { createLogger } from './logger';
+import { CredentialRepo } from './repos/credentials';
+import { ModelRepo } from './repos/models';
+import { ProviderRepo } from './repos/providers';
+import { seedMockProvider } from './seed';
+import { loadKeyring } from './vault/keyring';
+import { Vault, VaultError } from './vault/vault';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface GatewayOptions {
+  env: ServerEnv;
+  logger?: Logger;
+  /** Folders searched for plugin packages (default: <repo>/plugins). */
+  pluginDirs?: string[];
+  /** Plugins registered directly (tests, embedding). */
+  plugins?: AnyPlugin[];
+  /** Use this config instead of reading env.configFile. */
+  config?: ConfigFile;
+  /** SQLite file override (tests). */
+  sqliteFile?: string;
+  /** Start listening (default true). */
+  listen?: boolean;
+}
+
+export interface Gateway {
+  app: Express;
+  server?: Server;
+  url: string;
+  db: Db;
+  registry: PluginRegistry;
+  catalog: Catalog;
+  vault: Vault;
+  repos: { providers: ProviderRepo; credentials: CredentialRepo; models: ModelRepo };
+  logger: Logger;
+  adminKey: { key: string; file?: string; created: boolean };
+  close(): Promise<void>;
+}
+
+/** Builds the whole server: storage, vault, plugins, catalog, auth and the HTTP app. */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { env } = options;
+  const logger = options.logger ?? createLogger(env.logLevel);
+
+  const vault = new Vault(loadKeyring({ masterKey: env.masterKey, dataDir: env.dataDir, logger }));
+  const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, sqliteFile: options.sqliteFile });
+  try {
+    const registry = new PluginRegistry(HOST_VERSION, logger);
+    await loadPlugins(registry, { pluginDirs: options.pluginDirs ?? [path.join(REPO_ROOT, 'plugins')], packageJsonPath: path.join(REPO_ROOT, 'package.json') });
+    for (const p of options.plugins ?? []) registry.register(p, { packageName: '(embedded)' });
+
+    const repos = { providers: new ProviderRepo(db), credentials: new CredentialRepo(db, vault), models: new ModelRepo(db) };
+    const config = options.config ?? loadConfigFile(env.configFile, env.configFileExplicit);
+    if (config) await applyConfig(config, repos);
+    if (env.seedMock && (await seedMockProvider(repos))) logger.info('empty database: added the mock provider (models mock-chat, mock-embed, mock-image)');
+
+    const catalog = new Catalog({ registry, ...repos, logger, hostVersion: HOST_VERSION });
+    try {
+      await catalog.reload();
+    } catch (err) {
+      if (err instanceof VaultError) {
+        throw new Error(`refusing to start: stored credentials cannot be decrypted with the configured master key (${err.message}). Set SWITCHYARD_MASTER_KEY to the key they were written with.`);
+      }
+      throw err;
+    }
+
+    const adminKey = resolveAdminKey(env.adminKey, env.dataDir);
+    const auth = new AuthChain();
+    auth.set([{ id: 'admin-key', method: adminKeyAuth(adminKey.key) }]);
+
+    const dispatcher = new Dispatcher(catalog);
+    const app = createApp({
+      logger,
+      auth,
+      catalog,
+      dispatcher,
+      registry,
+      ...repos,
+      bodyLimit: env.bodyLimit,
+      ready: async () => {
+        await db.raw('select 1');
+        return true;
+      },
+    });
+
+    let server: Server | undefined;
+    let url = '';
+    if (options.listen !== false) {
+      server = app.listen(env.port, env.host);
+      await once(server, 'listening');
+      server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
+      const addr = server.address() as AddressInfo;
+      url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+    }
+
+    return {
+      app,
+      server,
+      url,
+      db,
+      registry,
+      catalog,
+      vault,
+      repos,
+      logger,
+      adminKey,
+      async close() {
+        if (server) {
+          server.closeIdleConnections();
+          await new Promise<void>((resolve) => server!.close(() => resolve()));
+        }
+        await catalog.close();
+        await db.destroy();
+      },
+    };
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+}

@@ -1,0 +1,56 @@
+import express, { type Express } from 'express';
+import { errors } from '@switchyard/core';
+import type { Logger } from '@switchyard/spec';
+import type { AuthChain } from '../auth/auth-chain';
+import type { Catalog } from '../catalog/catalog';
+import type { Dispatcher } from '../dispatch/dispatcher';
+import type { PluginRegistry } from '@switchyard/core';
+import type { CredentialRepo } from '../repos/credentials';
+import type { ModelRepo } from '../repos/models';
+import type { ProviderRepo } from '../repos/providers';
+import { catalogRoutes } from './admin/catalog-routes';
+import { pluginRoutes } from './admin/plugin-routes';
+import { authenticate } from './authenticate';
+import { errorHandler } from './errors';
+import { requestId } from './request-context';
+import { v1Router } from './v1/router';
+
+export interface AppDeps {
+  logger: Logger;
+  auth: AuthChain;
+  catalog: Catalog;
+  dispatcher: Dispatcher;
+  registry: PluginRegistry;
+  providers: ProviderRepo;
+  credentials: CredentialRepo;
+  models: ModelRepo;
+  bodyLimit: string;
+  /** Answers readiness (database reachable, etc.). */
+  ready: () => Promise<boolean>;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ok = await deps.ready().catch(() => false);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready' });
+  });
+
+  app.use(requestId);
+  app.use('/v1', v1Router(deps));
+  app.use('/api', authenticate(deps.auth, 'admin'), catalogRoutes(deps), pluginRoutes(deps));
+
+  // Unknown API paths answer like OpenAI does, in its error shape.
+  app.use(['/v1', '/api'], (req, _res, next) => {
+    next(errors.notFound(`Invalid URL (${req.method} ${req.originalUrl.split('?')[0]})`, null, 'unknown_url'));
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}

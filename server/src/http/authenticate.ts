@@ -1,0 +1,24 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { errors } from '@switchyard/core';
+import type { AuthRequest } from '@switchyard/spec';
+import type { AuthChain } from '../auth/auth-chain';
+
+export function toAuthRequest(req: Request): AuthRequest {
+  return { method: req.method, path: req.path, ip: req.ip ?? '', headers: req.headers };
+}
+
+/** Authenticates with the auth chain and, when `scope` is given, requires it. */
+export function authenticate(chain: AuthChain, scope?: string): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    chain.authenticate(toAuthRequest(req)).then(
+      (principal) => {
+        if (scope && !principal.scopes.includes('*') && !principal.scopes.includes(scope)) {
+          return next(errors.forbidden(`This key does not have the '${scope}' scope.`, 'missing_scope'));
+        }
+        res.locals.principal = principal;
+        next();
+      },
+      next,
+    );
+  };
+}

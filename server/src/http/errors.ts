@@ -1,0 +1,51 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { errors, GatewayError } from '@switchyard/core';
+import type { Logger } from '@switchyard/spec';
+
+/** Sends an OpenAI-shaped error with its status (and Retry-After when known). */
+export function sendError(res: Response, err: GatewayError): void {
+  if (res.headersSent) return;
+  if (err.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
+  res.status(err.status).json(err.toBody());
+}
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+/** Maps body-parser failures and anything unexpected to OpenAI-shaped errors. */
+export function toGatewayError(err: unknown): GatewayError {
+  if (GatewayError.is(err)) return err;
+  const e = err as BodyParserError;
+  switch (e?.type) {
+    case 'entity.parse.failed':
+      return errors.invalidRequest(
+        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
+        null,
+        'invalid_json',
+      );
+    case 'entity.too.large':
+      return errors.tooLarge(e.limit ? `${e.limit}-byte` : 'configured');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new GatewayError({ status: 415, type: 'invalid_request_error', message: e.message, code: 'unsupported_encoding', retryable: false });
+    case 'request.aborted':
+      return errors.invalidRequest('The request body was not received completely.', null, 'request_aborted');
+  }
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new GatewayError({ status: e.status, type: 'invalid_request_error', message: e.message, retryable: false });
+  }
+  return errors.internal();
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const gw = toGatewayError(err);
+    if (gw.status >= 500 && !GatewayError.is(err)) {
+      logger.error({ err: { message: (err as Error)?.message, stack: (err as Error)?.stack }, requestId: res.locals.requestId, path: req.path }, 'unhandled error');
+    }
+    sendError(res, gw);
+  };
+}

@@ -1,0 +1,24 @@
+import type { Request, Response } from 'express';
+import { errors } from '@switchyard/core';
+import type { Model } from '@switchyard/spec';
+import type { Catalog } from '../../catalog/catalog';
+import type { ModelRecord } from '../../repos/models';
+
+const toModel = (m: ModelRecord): Model => ({ id: m.id, object: 'model', created: Math.floor(m.createdAt / 1000), owned_by: m.providerId });
+
+export function listModelsHandler(catalog: Catalog) {
+  return (_req: Request, res: Response): void => {
+    res.json({ object: 'list', data: catalog.models().map(toModel) });
+  };
+}
+
+export function getModelHandler(catalog: Catalog) {
+  return (req: Request, res: Response): void => {
+    // Model ids may contain slashes (`provider/model`), so the route captures the rest of the path.
+    const raw = req.params.id as unknown;
+    const id = Array.isArray(raw) ? raw.join('/') : String(raw);
+    const found = catalog.models().find((m) => m.id === id);
+    if (!found) throw errors.modelNotFound(id);
+    res.json(toModel(found));
+  };
+}

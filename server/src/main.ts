@@ -1,0 +1,29 @@
+import { readEnv } from './config/env';
+import { createGateway } from './gateway';
+import { createLogger } from './logger';
+
+const env = readEnv();
+const logger = createLogger(env.logLevel);
+
+try {
+  const gw = await createGateway({ env, logger });
+  logger.info({ url: gw.url, database: env.databaseUrl ? 'postgresql' : 'sqlite', dataDir: env.dataDir }, 'switchyard listening');
+  // Plain lines for the person who just ran `npm start`.
+  const lines = [`\nSwitchyard is listening on ${gw.url}`, `  OpenAI-compatible API: ${gw.url}/v1   (try model "mock-chat")`];
+  if (gw.adminKey.created) lines.push(`  Admin key (shown once, saved in ${gw.adminKey.file}): ${gw.adminKey.key}`);
+  else if (gw.adminKey.file) lines.push(`  Admin key: in ${gw.adminKey.file}`);
+  else lines.push('  Admin key: the value of SWITCHYARD_ADMIN_KEY');
+  lines.push(`  Try: curl ${gw.url}/v1/chat/completions -H "Authorization: Bearer <admin key>" -H "Content-Type: application/json" -d '{"model":"mock-chat","messages":[{"role":"user","content":"Hello"}]}'\n`);
+  process.stdout.write(lines.join('\n') + '\n');
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await gw.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+} catch (err) {
+  logger.error({ err: (err as Error).message }, 'switchyard failed to start');
+  process.exit(1);
+}

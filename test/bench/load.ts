@@ -1,0 +1,81 @@
+import { Pool } from 'undici';
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  rps: number;
+  /** Milliseconds. */
+  p50: number;
+  p99: number;
+  /** Streams: time to first byte of the body, ms. */
+  ttftP50?: number;
+  ttftP99?: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/**
+ * A closed-loop load generator: `concurrency` workers each send a request and wait for the whole
+ * answer before the next one, over keep-alive connections, for `durationMs` (or `maxRequests`).
+ */
+export async function runLoad(options: {
+  url: string;
+  path: string;
+  body: object;
+  headers?: Record<string, string>;
+  concurrency: number;
+  durationMs: number;
+  maxRequests?: number;
+  stream?: boolean;
+}): Promise<LoadResult> {
+  const url = new URL(options.url);
+  const pool = new Pool(url.origin, { connections: options.concurrency, pipelining: 1 });
+  const payload = JSON.stringify(options.body);
+  const path = url.pathname.replace(/\/$/, '') + options.path;
+  const headers = { 'content-type': 'application/json', ...options.headers };
+  const latencies: number[] = [];
+  const ttfts: number[] = [];
+  let errors = 0;
+  let sent = 0;
+  const start = performance.now();
+  const deadline = start + options.durationMs;
+
+  const worker = async () => {
+    while (performance.now() < deadline && (options.maxRequests === undefined || sent < options.maxRequests)) {
+      sent++;
+      const t0 = performance.now();
+      try {
+        const res = await pool.request({ method: 'POST', path, headers, body: payload });
+        let first = true;
+        for await (const _chunk of res.body) {
+          if (first) {
+            ttfts.push(performance.now() - t0);
+            first = false;
+          }
+        }
+        if (res.statusCode !== 200) errors++;
+        else latencies.push(performance.now() - t0);
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  ttfts.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    errors,
+    seconds,
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    ...(options.stream ? { ttftP50: percentile(ttfts, 50), ttftP99: percentile(ttfts, 99) } : {}),
+  };
+}

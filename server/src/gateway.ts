@@ -15,6 +15,7 @@ import { loadConfigFile, type ConfigFile } from './config/config-file';
 import type { ServerEnv } from './config/env';
 import { openDatabase, type Db } from './db/connect';
 import { Dispatcher } from './dispatch/dispatcher';
+import { combineHooks, type GatewayHooks } from './dispatch/hooks';
 import { createApp } from './http/app';
 import { createLogger } from './logger';
 import { CredentialRepo } from './repos/credentials';
@@ -39,6 +40,8 @@ export interface GatewayOptions {
   sqliteFile?: string;
   /** Start listening (default true). */
   listen?: boolean;
+  /** Extra request-path hooks (tests, embedding). */
+  hooks?: GatewayHooks[];
 }
 
 export interface Gateway {
@@ -87,7 +90,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     auth.set([{ id: 'admin-key', method: adminKeyAuth(adminKey.key) }]);
 
     const dispatcher = new Dispatcher(catalog);
+    const hooks = combineHooks([...(options.hooks ?? [])]);
     const app = createApp({
+      hooks,
       logger,
       auth,
       catalog,

@@ -5,6 +5,7 @@ import type { AnyPlugin } from '@switchyard/spec';
 import { readEnv } from '../../server/src/config/env';
 import type { ConfigFile } from '../../server/src/config/config-file';
 import { createGateway, type Gateway } from '../../server/src/gateway';
+import type { GatewayHooks } from '../../server/src/dispatch/hooks';
 import { createLogger } from '../../server/src/logger';
 import type { Backend } from './backends';
 import { createTempDatabase } from './postgres';
@@ -20,7 +21,7 @@ export interface TestGateway extends Gateway {
 }
 
 /** A real gateway on a random port, with its own data dir and (for postgres) its own database. */
-export async function startTestGateway(options: { backend?: Backend; config?: ConfigFile; env?: Record<string, string>; plugins?: AnyPlugin[]; seedMock?: boolean } = {}): Promise<TestGateway> {
+export async function startTestGateway(options: { backend?: Backend; config?: ConfigFile; env?: Record<string, string>; plugins?: AnyPlugin[]; seedMock?: boolean; hooks?: GatewayHooks[] } = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sy-test-'));
   const tempDb = options.backend === 'postgres' ? await createTempDatabase() : undefined;
   const env = readEnv({
@@ -37,7 +38,7 @@ export async function startTestGateway(options: { backend?: Backend; config?: Co
   });
   // No config file unless given: a developer's ./switchyard.config.yaml must not leak into tests.
   env.configFile = path.join(dataDir, 'none.yaml');
-  const gw = await createGateway({ env, logger: createLogger(env.logLevel), config: options.config ?? { providers: [], models: [], pipelines: [] }, plugins: options.plugins });
+  const gw = await createGateway({ env, logger: createLogger(env.logLevel), config: options.config ?? { providers: [], models: [], pipelines: [] }, plugins: options.plugins, hooks: options.hooks });
   return Object.assign(gw, {
     dataDir,
     auth: { Authorization: `Bearer ${TEST_ADMIN_KEY}` },

@@ -1,23 +1,19 @@
 import { GatewayError } from '@switchyard/core';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingRequest, EmbeddingResponse, ImageGenerationRequest, ImageGenerationResponse, ProviderCallContext, ProviderInstance } from '@switchyard/spec';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingRequest, EmbeddingResponse, ImageGenerationRequest, ImageGenerationResponse, ProviderCallContext, ProviderInstance, Usage } from '@switchyard/spec';
 import type { Route } from '../catalog/catalog';
+import type { AttemptRecord, AttemptStart } from './hooks';
+import type { RequestTracker } from './tracker';
 
 export interface CallOptions {
   signal: AbortSignal;
   requestId: string;
+  tracker: RequestTracker;
 }
 
 /** A stream whose first chunk has arrived: until the client sees it, a router may still switch targets. */
 export interface OpenedStream {
   first: IteratorResult<ChatCompletionChunk>;
   rest: AsyncIterator<ChatCompletionChunk>;
-  /** Which credential served it. */
-  credentialId: string | null;
-}
-
-/** What one attempt on a target reports, for usage records and routers. */
-export interface AttemptInfo {
-  credentialId: string | null;
 }
 
 /**
@@ -45,69 +41,180 @@ function usableInstance(route: Route): ProviderInstance {
   return instance;
 }
 
+/** The bookkeeping of one attempt: hooks before and after, and its record in the tracker. */
+class Attempt {
+  private readonly t0 = performance.now();
+  readonly record: AttemptRecord;
+  private done = false;
+
+  private constructor(
+    private readonly opts: CallOptions,
+    private readonly start: AttemptStart,
+    private readonly token: unknown,
+    credentialId: string | null,
+  ) {
+    this.record = { providerId: start.providerId, modelId: start.modelId, upstreamModel: start.upstreamModel, credentialId, status: 0, latencyMs: 0 };
+    opts.tracker.attempts.push(this.record);
+  }
+
+  static async begin(route: Route, request: unknown, opts: CallOptions, credentialId: string | null): Promise<Attempt> {
+    const start: AttemptStart = {
+      requestId: opts.requestId,
+      principal: opts.tracker.info.principal,
+      endpoint: opts.tracker.info.endpoint,
+      providerId: route.provider.record.id,
+      modelId: route.modelId,
+      upstreamModel: route.upstreamModel,
+      request,
+      attempt: opts.tracker.attempts.length + 1,
+    };
+    // May throw (insufficient credit, budget): then nothing was sent upstream.
+    const token = await opts.tracker.hooks.beforeAttempt(start);
+    return new Attempt(opts, start, token, credentialId);
+  }
+
+  firstToken(): void {
+    this.record.ttftMs ??= performance.now() - this.t0;
+    this.opts.tracker.markFirstToken();
+  }
+
+  async succeed(extra: Partial<Pick<AttemptRecord, 'usage' | 'images' | 'cut' | 'deliveredText'>> = {}): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    Object.assign(this.record, { status: 200, latencyMs: performance.now() - this.t0 }, extra);
+    await this.opts.tracker.hooks.afterAttempt(this.start, this.token, this.record);
+  }
+
+  async fail(err: unknown, extra: Partial<Pick<AttemptRecord, 'usage' | 'cut' | 'deliveredText'>> = {}): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    const gw = GatewayError.is(err) ? err : undefined;
+    Object.assign(this.record, { status: gw?.status ?? 499, errorType: gw?.type ?? 'aborted', errorCode: gw?.code ?? null, latencyMs: performance.now() - this.t0 }, extra);
+    await this.opts.tracker.hooks.afterAttempt(this.start, this.token, this.record, gw);
+  }
+}
+
 /**
  * Runs one operation on a route's provider with a credential from its pool. When a credential
  * is refused (401/403) or rate limited (429), the pool records it and the next usable credential
  * is tried; any other failure is the caller's to handle (a router may fall back).
  */
-async function withCredential<T>(route: Route, opts: CallOptions, run: (instance: ProviderInstance, ctx: ProviderCallContext, credentialId: string | null) => Promise<T>): Promise<T> {
+async function withCredential<T>(route: Route, request: unknown, opts: CallOptions, run: (instance: ProviderInstance, ctx: ProviderCallContext, attempt: Attempt) => Promise<T>): Promise<T> {
   const instance = usableInstance(route);
   const pool = route.provider.pool;
-  if (pool.size === 0) {
-    const ctx: ProviderCallContext = { signal: opts.signal, model: route.upstreamModel, credential: {}, requestId: opts.requestId };
-    try {
-      return await run(instance, ctx, null);
-    } catch (err) {
-      throw normalizeError(err, route, opts.signal);
-    }
-  }
   const tried = new Set<string>();
   for (;;) {
-    const member = pool.pick(tried);
-    tried.add(member.id);
-    const ctx: ProviderCallContext = { signal: opts.signal, model: route.upstreamModel, credential: member.secret, requestId: opts.requestId };
+    const member = pool.size === 0 ? undefined : pool.pick(tried);
+    if (member) tried.add(member.id);
+    const attempt = await Attempt.begin(route, request, opts, member?.id ?? null);
+    const ctx: ProviderCallContext = { signal: opts.signal, model: route.upstreamModel, credential: member?.secret ?? {}, requestId: opts.requestId };
     try {
-      return await run(instance, ctx, member.id);
+      return await run(instance, ctx, attempt);
     } catch (raw) {
       const err = normalizeError(raw, route, opts.signal);
-      if (!GatewayError.is(err)) throw err;
+      await attempt.fail(err);
+      if (!member || !GatewayError.is(err)) throw err;
       pool.report(member.id, err);
       const credentialProblem = err.status === 401 || err.status === 403 || err.status === 429;
-      if (!credentialProblem || tried.size >= pool.size) throw err;
-      // Another credential may still work; pick() throws if none is usable.
-      try {
-        pool.pick(tried);
-      } catch {
-        throw err;
-      }
+      if (!credentialProblem || !hasAnother(pool, tried)) throw err;
     }
+  }
+}
+
+function hasAnother(pool: Route['provider']['pool'], tried: Set<string>): boolean {
+  try {
+    pool.pick(tried);
+    return true;
+  } catch {
+    return false;
   }
 }
 
 export function invokeChat(route: Route, request: ChatCompletionRequest, opts: CallOptions): Promise<ChatCompletion> {
-  return withCredential(route, opts, (p, ctx) => p.chat(request, ctx));
-}
-
-/** Starts a stream and waits for its first chunk, so failures before the first byte are ordinary errors. */
-export function openChatStream(route: Route, request: ChatCompletionRequest, opts: CallOptions): Promise<OpenedStream> {
-  return withCredential(route, opts, async (p, ctx, credentialId) => {
-    const rest = p.chatStream(request, ctx)[Symbol.asyncIterator]();
-    const first = await rest.next();
-    return { first, rest, credentialId };
+  return withCredential(route, request, opts, async (p, ctx, attempt) => {
+    const res = await p.chat(request, ctx);
+    attempt.firstToken();
+    await attempt.succeed({ usage: res.usage });
+    return res;
   });
 }
 
+/**
+ * Starts a stream and waits for its first chunk, so failures before the first byte are ordinary
+ * errors. The rest is wrapped so the attempt is settled when the stream ends, fails or is cut.
+ */
+export function openChatStream(route: Route, request: ChatCompletionRequest, opts: CallOptions): Promise<OpenedStream> {
+  return withCredential(route, request, opts, async (p, ctx, attempt) => {
+    const upstream = p.chatStream(request, ctx)[Symbol.asyncIterator]();
+    const first = await upstream.next();
+    attempt.firstToken();
+    const observer = new StreamObserver();
+    if (!first.done) observer.see(first.value);
+    else await attempt.succeed(observer.outcome(false));
+    return { first, rest: observe(upstream, observer, attempt, opts.signal) };
+  });
+}
+
+/** Watches a relayed stream for its usage and the text delivered. */
+class StreamObserver {
+  usage?: Usage;
+  text = '';
+
+  see(chunk: ChatCompletionChunk): void {
+    if (chunk.usage) this.usage = chunk.usage;
+    for (const c of chunk.choices) {
+      const d = c.delta;
+      if (d.content) this.text += d.content;
+      if (d.reasoning_content) this.text += d.reasoning_content;
+      if (d.tool_calls) for (const t of d.tool_calls) this.text += (t.function?.name ?? '') + (t.function?.arguments ?? '');
+    }
+  }
+
+  /** What the attempt record gets: the upstream's usage, or the delivered text to count. */
+  outcome(cut: boolean) {
+    return this.usage ? { usage: this.usage, cut } : { deliveredText: this.text, cut };
+  }
+}
+
+async function* observe(upstream: AsyncIterator<ChatCompletionChunk>, observer: StreamObserver, attempt: Attempt, signal: AbortSignal): AsyncGenerator<ChatCompletionChunk> {
+  let finished = false;
+  try {
+    for (;;) {
+      const step = await upstream.next();
+      if (step.done) break;
+      observer.see(step.value);
+      yield step.value;
+    }
+    finished = true;
+    await attempt.succeed(observer.outcome(false));
+  } catch (err) {
+    finished = true;
+    await attempt.fail(signal.aborted ? (signal.reason ?? err) : err, observer.outcome(true));
+    throw err;
+  } finally {
+    if (!finished) {
+      // The consumer stopped early (the client left): close the upstream and settle what was delivered.
+      await upstream.return?.().catch(() => undefined);
+      await attempt.fail(signal.reason, observer.outcome(true));
+    }
+  }
+}
+
 export function invokeEmbeddings(route: Route, request: EmbeddingRequest, opts: CallOptions): Promise<EmbeddingResponse> {
-  return withCredential(route, opts, (p, ctx) => {
+  return withCredential(route, request, opts, async (p, ctx, attempt) => {
     if (!p.embeddings) throw unsupported(route, 'embeddings');
-    return p.embeddings(request, ctx);
+    const res = await p.embeddings(request, ctx);
+    await attempt.succeed({ usage: { prompt_tokens: res.usage.prompt_tokens, completion_tokens: 0, total_tokens: res.usage.total_tokens } });
+    return res;
   });
 }
 
 export function invokeImages(route: Route, request: ImageGenerationRequest, opts: CallOptions): Promise<ImageGenerationResponse> {
-  return withCredential(route, opts, (p, ctx) => {
+  return withCredential(route, request, opts, async (p, ctx, attempt) => {
     if (!p.images) throw unsupported(route, 'image generation');
-    return p.images(request, ctx);
+    const res = await p.images(request, ctx);
+    await attempt.succeed({ images: res.data.length });
+    return res;
   });
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from '@switchyard/spec';
 import type { AuthChain } from '../auth/auth-chain';
 import type { Catalog } from '../catalog/catalog';
 import type { Dispatcher } from '../dispatch/dispatcher';
+import type { GatewayHooks } from '../dispatch/hooks';
 import type { PluginRegistry } from '@switchyard/core';
 import type { CredentialRepo } from '../repos/credentials';
 import type { ModelRepo } from '../repos/models';
@@ -20,6 +21,7 @@ export interface AppDeps {
   auth: AuthChain;
   catalog: Catalog;
   dispatcher: Dispatcher;
+  hooks: Required<GatewayHooks>;
   registry: PluginRegistry;
   providers: ProviderRepo;
   credentials: CredentialRepo;

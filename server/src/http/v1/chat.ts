@@ -2,25 +2,35 @@ import type { Request, Response } from 'express';
 import { GatewayError } from '@switchyard/core';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '@switchyard/spec';
 import type { Dispatcher } from '../../dispatch/dispatcher';
+import type { GatewayHooks } from '../../dispatch/hooks';
+import type { RequestTracker } from '../../dispatch/tracker';
 import type { OpenedStream } from '../../dispatch/invoke';
 import { chatCompletionRequestSchema } from '../../validation/schemas';
 import { compileValidator } from '../../validation/validate';
 import { toGatewayError } from '../errors';
 import { abortOnDisconnect } from '../request-context';
 import { SseWriter } from '../sse';
+import { failTracked, startTracking } from './tracking';
 
 const validateChat = compileValidator<ChatCompletionRequest>(chatCompletionRequestSchema);
 
-export function chatCompletionsHandler(dispatcher: Dispatcher) {
+export function chatCompletionsHandler(dispatcher: Dispatcher, hooks: Required<GatewayHooks>) {
   return async (req: Request, res: Response): Promise<void> => {
     const request = validateChat(req.body);
     const signal = abortOnDisconnect(res);
-    const result = await dispatcher.chat(request, { signal, requestId: res.locals.requestId });
+    const tracker = startTracking(res, hooks, { endpoint: 'chat', stream: request.stream === true, requestedModel: request.model });
+    let result;
+    try {
+      result = await dispatcher.chat(request, { signal, requestId: res.locals.requestId, tracker });
+    } catch (err) {
+      throw failTracked(tracker, err, signal);
+    }
     if (result.kind === 'json') {
       res.json(result.body);
+      tracker.finish(200);
       return;
     }
-    await relayStream(res, result.stream, request.stream_options?.include_usage === true, signal);
+    await relayStream(res, result.stream, request.stream_options?.include_usage === true, signal, tracker);
   };
 }
 
@@ -29,10 +39,11 @@ export function chatCompletionsHandler(dispatcher: Dispatcher) {
  * asked (stream_options.include_usage). A failure after the first byte can no longer change the
  * status, so it ends the stream with an error event, the way OpenAI does.
  */
-export async function relayStream(res: Response, stream: OpenedStream, includeUsage: boolean, signal: AbortSignal): Promise<void> {
+export async function relayStream(res: Response, stream: OpenedStream, includeUsage: boolean, signal: AbortSignal, tracker: RequestTracker): Promise<void> {
   const sse = new SseWriter(res);
   sse.open();
   let step = stream.first;
+  let failure: unknown;
   try {
     while (!step.done) {
       const chunk = step.value;
@@ -42,11 +53,16 @@ export async function relayStream(res: Response, stream: OpenedStream, includeUs
     }
     if (!sse.closed) await sse.send('[DONE]');
   } catch (err) {
+    failure = err;
     if (!signal.aborted && !sse.closed) await sse.send(streamError(err));
   } finally {
-    if (!step.done) await stream.rest.return?.().catch(() => undefined);
+    // Closing the upstream settles its attempt, so this comes before the request is reported.
+    if (!step.done && failure === undefined) await stream.rest.return?.().catch(() => undefined);
     sse.end();
   }
+  if (failure !== undefined) failTracked(tracker, failure, signal);
+  else if (!step.done || signal.aborted) failTracked(tracker, signal.reason, signal);
+  else tracker.finish(200);
 }
 
 /** Drops or blanks usage depending on what the client asked for; false means "skip this chunk". */

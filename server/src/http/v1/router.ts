@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { AuthChain } from '../../auth/auth-chain';
 import type { Catalog } from '../../catalog/catalog';
 import type { Dispatcher } from '../../dispatch/dispatcher';
+import type { GatewayHooks } from '../../dispatch/hooks';
 import { authenticate } from '../authenticate';
 import { chatCompletionsHandler } from './chat';
 import { embeddingsHandler } from './embeddings';
@@ -9,12 +10,12 @@ import { imagesHandler } from './images';
 import { getModelHandler, listModelsHandler } from './models';
 
 /** The OpenAI-compatible API. Authentication runs before the body is read. */
-export function v1Router(deps: { auth: AuthChain; catalog: Catalog; dispatcher: Dispatcher; bodyLimit: string }): Router {
+export function v1Router(deps: { auth: AuthChain; catalog: Catalog; dispatcher: Dispatcher; hooks: Required<GatewayHooks>; bodyLimit: string }): Router {
   const router = Router();
   const json = express.json({ limit: deps.bodyLimit });
-  router.post('/chat/completions', authenticate(deps.auth, 'chat'), json, chatCompletionsHandler(deps.dispatcher));
-  router.post('/embeddings', authenticate(deps.auth, 'embeddings'), json, embeddingsHandler(deps.dispatcher));
-  router.post('/images/generations', authenticate(deps.auth, 'images'), json, imagesHandler(deps.dispatcher));
+  router.post('/chat/completions', authenticate(deps.auth, 'chat'), json, chatCompletionsHandler(deps.dispatcher, deps.hooks));
+  router.post('/embeddings', authenticate(deps.auth, 'embeddings'), json, embeddingsHandler(deps.dispatcher, deps.hooks));
+  router.post('/images/generations', authenticate(deps.auth, 'images'), json, imagesHandler(deps.dispatcher, deps.hooks));
   router.get('/models', authenticate(deps.auth, 'models'), listModelsHandler(deps.catalog));
   router.get('/models/*id', authenticate(deps.auth, 'models'), getModelHandler(deps.catalog));
   return router;

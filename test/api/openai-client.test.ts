@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectOpenAIValid } from '@switchyard/plugin-kit/testing';
 import { startTestGateway, TEST_ADMIN_KEY, type TestGateway } from '../support/gateway';
 
 /**
@@ -34,6 +35,7 @@ describe('the openai client against the gateway (mock provider)', () => {
 
   it('answers a chat completion', async () => {
     const res = await client.chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: 'Hello gateway' }] });
+    expectOpenAIValid('CreateChatCompletionResponse', res);
     expect(res.object).toBe('chat.completion');
     expect(res.choices[0].message.content).toBe('Hello gateway');
     expect(res.choices[0].finish_reason).toBe('stop');
@@ -54,6 +56,7 @@ describe('the openai client against the gateway (mock provider)', () => {
     });
     const chunks = [];
     for await (const c of stream) chunks.push(c);
+    for (const c of chunks) expectOpenAIValid('CreateChatCompletionStreamResponse', c);
     const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
     expect(text).toBe('one two three four');
     expect(chunks.length).toBeGreaterThan(4);
@@ -67,6 +70,7 @@ describe('the openai client against the gateway (mock provider)', () => {
     const stream = await client.chat.completions.create({ model: 'mock-chat', stream: true, messages: [{ role: 'user', content: 'hi there' }] });
     const chunks = [];
     for await (const c of stream) chunks.push(c);
+    for (const c of chunks) expectOpenAIValid('CreateChatCompletionStreamResponse', c);
     expect(chunks.every((c) => c.choices.length === 1 && !('usage' in c))).toBe(true);
     expect(chunks.at(-1)!.choices[0].finish_reason).toBe('stop');
   });
@@ -78,6 +82,7 @@ describe('the openai client against the gateway (mock provider)', () => {
 
   it('returns tool calls', async () => {
     const res = await client.chat.completions.create({ model: 'mock-chat', tools, messages: [{ role: 'user', content: 'weather?' }] });
+    expectOpenAIValid('CreateChatCompletionResponse', res);
     expect(res.choices[0].finish_reason).toBe('tool_calls');
     const calls = res.choices[0].message.tool_calls!;
     expect(calls.map((c) => c.type === 'function' && c.function.name)).toEqual(['get_weather', 'get_time']);
@@ -89,6 +94,7 @@ describe('the openai client against the gateway (mock provider)', () => {
     const args: Record<number, { name?: string; arguments: string }> = {};
     let finish: string | null = null;
     for await (const c of stream) {
+      expectOpenAIValid('CreateChatCompletionStreamResponse', c);
       for (const d of c.choices[0]?.delta.tool_calls ?? []) {
         args[d.index] ??= { arguments: '' };
         if (d.function?.name) args[d.index].name = d.function.name;
@@ -103,9 +109,11 @@ describe('the openai client against the gateway (mock provider)', () => {
 
   it('creates embeddings (the SDK asks for base64 and decodes it) and floats when asked', async () => {
     const res = await client.embeddings.create({ model: 'mock-embed', input: ['alpha', 'beta'] });
+    expectOpenAIValid('CreateEmbeddingResponse', res);
     expect(res.data).toHaveLength(2);
     expect(res.data[0].embedding).toHaveLength(16);
     const floats = await client.embeddings.create({ model: 'mock-embed', input: 'alpha', encoding_format: 'float', dimensions: 8 });
+    expectOpenAIValid('CreateEmbeddingResponse', floats);
     expect(floats.data[0].embedding).toHaveLength(8);
     const again = await client.embeddings.create({ model: 'mock-embed', input: 'alpha', encoding_format: 'float' });
     // float32 round trip of the same deterministic vector
@@ -114,15 +122,18 @@ describe('the openai client against the gateway (mock provider)', () => {
 
   it('generates images', async () => {
     const res = await client.images.generate({ model: 'mock-image', prompt: 'a red square', n: 2, response_format: 'b64_json' });
+    expectOpenAIValid('ImagesResponse', res);
     expect(res.data).toHaveLength(2);
     expect(Buffer.from(res.data![0].b64_json!, 'base64').subarray(1, 4).toString()).toBe('PNG');
   });
 
   it('lists and retrieves models', async () => {
     const list = await client.models.list();
+    expectOpenAIValid('ListModelsResponse', { object: 'list', data: list.data });
     const ids = list.data.map((m) => m.id);
     expect(ids).toEqual(expect.arrayContaining(['mock-chat', 'mock-embed', 'mock-image']));
     const one = await client.models.retrieve('mock-chat');
+    expectOpenAIValid('Model', one);
     expect(one).toMatchObject({ id: 'mock-chat', object: 'model', owned_by: 'mock' });
     await expect(client.models.retrieve('nope')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
@@ -135,7 +146,9 @@ describe('the openai client against the gateway (mock provider)', () => {
     expect(String(err.message)).not.toContain('sk-wrong');
     const none = await fetch(`${gw.url}/v1/models`);
     expect(none.status).toBe(401);
-    expect((await none.json()).error.code).toBe('missing_api_key');
+    const noneBody = await none.json();
+    expectOpenAIValid('ErrorResponse', noneBody);
+    expect(noneBody.error.code).toBe('missing_api_key');
   });
 
   it('answers an unknown model with 404 model_not_found', async () => {
@@ -161,7 +174,9 @@ describe('the openai client against the gateway (mock provider)', () => {
   it('answers malformed JSON with 400 and an unknown path with 404, both OpenAI-shaped', async () => {
     const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { ...gw.auth, 'content-type': 'application/json' }, body: '{"model":' });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: { message: expect.stringContaining('parse the JSON'), type: 'invalid_request_error', param: null, code: 'invalid_json' } });
+    const malformed = await res.json();
+    expectOpenAIValid('ErrorResponse', malformed);
+    expect(malformed).toEqual({ error: { message: expect.stringContaining('parse the JSON'), type: 'invalid_request_error', param: null, code: 'invalid_json' } });
     const unknown = await fetch(`${gw.url}/v1/nothing-here`, { headers: gw.auth });
     expect(unknown.status).toBe(404);
     expect((await unknown.json()).error.message).toBe('Invalid URL (GET /v1/nothing-here)');
@@ -175,7 +190,9 @@ describe('the openai client against the gateway (mock provider)', () => {
     });
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('7');
-    expect((await res.json()).error).toMatchObject({ type: 'rate_limit_error', message: 'mock: slow down' });
+    const limited = await res.json();
+    expectOpenAIValid('ErrorResponse', limited);
+    expect(limited.error).toMatchObject({ type: 'rate_limit_error', message: 'mock: slow down' });
   });
 
   it('maps an upstream 503 and reports a streamed failure before the first byte as a status', async () => {

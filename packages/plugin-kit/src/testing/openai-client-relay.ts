@@ -24,7 +24,14 @@ export interface OpenAIClientRelay {
 type Staged = { kind: 'json'; body: unknown } | { kind: 'sse'; chunks: unknown[] };
 
 export async function startOpenAIClientRelay(): Promise<OpenAIClientRelay> {
-  let staged: Staged | undefined;
+  // Payloads by id, so concurrent calls each get their own.
+  const staged = new Map<string, Staged>();
+  let nextId = 0;
+  const stage = (payload: Staged) => {
+    const id = String(++nextId);
+    staged.set(id, payload);
+    return { headers: { 'x-relay-id': id } };
+  };
   const png = Buffer.from(PROBE_PNG_BASE64, 'base64');
 
   const server = http.createServer((req, res) => {
@@ -34,8 +41,9 @@ export async function startOpenAIClientRelay(): Promise<OpenAIClientRelay> {
         res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
         return res.end(png);
       }
-      const current = staged;
-      staged = undefined;
+      const id = String(req.headers['x-relay-id']);
+      const current = staged.get(id);
+      staged.delete(id);
       if (!current) {
         res.writeHead(500, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ error: { message: 'nothing staged', type: 'server_error', param: null, code: null } }));
@@ -58,23 +66,19 @@ export async function startOpenAIClientRelay(): Promise<OpenAIClientRelay> {
     origin,
     probeImageUrl: `${origin}/probe.png`,
     async chatCompletion(output) {
-      staged = { kind: 'json', body: output };
-      return client.chat.completions.create(ask);
+      return client.chat.completions.create(ask, stage({ kind: 'json', body: output }));
     },
     async chatStream(chunks) {
-      staged = { kind: 'sse', chunks };
-      const stream = await client.chat.completions.create({ ...ask, stream: true });
+      const stream = await client.chat.completions.create({ ...ask, stream: true }, stage({ kind: 'sse', chunks }));
       const received: unknown[] = [];
       for await (const chunk of stream) received.push(chunk);
       return received;
     },
     async embeddings(output, encodingFormat) {
-      staged = { kind: 'json', body: output };
-      return client.embeddings.create({ model: 'relay', input: 'relay', encoding_format: encodingFormat });
+      return client.embeddings.create({ model: 'relay', input: 'relay', encoding_format: encodingFormat }, stage({ kind: 'json', body: output }));
     },
     async images(output) {
-      staged = { kind: 'json', body: output };
-      return client.images.generate({ prompt: 'relay' });
+      return client.images.generate({ prompt: 'relay' }, stage({ kind: 'json', body: output }));
     },
     close() {
       return new Promise((resolve) => {

@@ -1,0 +1,40 @@
+import OpenAI, { type ClientOptions } from 'openai';
+import type { Logger } from '@switchyard/plugin-kit';
+import type { OpenAIConnection } from './settings';
+
+/**
+ * Options shared by every SDK client the gateway builds. Everything the SDK would otherwise read
+ * from the environment (OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID, ...) is set explicitly,
+ * so the gateway's own environment never leaks into upstream calls.
+ */
+export function sdkOptions(connection: OpenAIConnection, apiKey: string | undefined, logger?: Logger): ClientOptions {
+  const headers: Record<string, string | null> = { ...connection.headers };
+  // Keyless upstreams (a local Ollama or vLLM) get no Authorization header at all.
+  if (!apiKey) headers.Authorization = null;
+  return {
+    apiKey: apiKey || 'unused',
+    baseURL: connection.baseUrl,
+    organization: connection.organization ?? null,
+    project: connection.project ?? null,
+    webhookSecret: null,
+    timeout: connection.timeoutMs,
+    maxRetries: connection.maxRetries,
+    defaultHeaders: headers,
+    logLevel: 'warn',
+    logger: logger ? sdkLogger(logger) : undefined,
+  };
+}
+
+export function createOpenAIClient(connection: OpenAIConnection, apiKey: string | undefined, logger?: Logger): OpenAI {
+  return new OpenAI(sdkOptions(connection, apiKey, logger));
+}
+
+/** Passes the SDK's own messages to the plugin logger; extra arguments (request details) are dropped. */
+function sdkLogger(logger: Logger) {
+  return {
+    error: (message: string) => logger.error({ source: 'openai-sdk' }, message),
+    warn: (message: string) => logger.warn({ source: 'openai-sdk' }, message),
+    info: (message: string) => logger.info({ source: 'openai-sdk' }, message),
+    debug: (message: string) => logger.debug({ source: 'openai-sdk' }, message),
+  };
+}

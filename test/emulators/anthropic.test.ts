@@ -13,7 +13,12 @@ function post(emulator: AnthropicEmulator, body: unknown, headers: Record<string
   });
 }
 
-const hello = (extra: Record<string, unknown> = {}) => ({ model: MODEL, max_tokens: 100, messages: [{ role: 'user', content: 'Hello there, emulator' }], ...extra });
+const hello = (extra: Partial<Anthropic.MessageCreateParamsNonStreaming> = {}): Anthropic.MessageCreateParamsNonStreaming => ({
+  model: MODEL,
+  max_tokens: 100,
+  messages: [{ role: 'user', content: 'Hello there, emulator' }],
+  ...extra,
+});
 
 describe('Anthropic emulator', () => {
   let emulator: AnthropicEmulator;
@@ -53,7 +58,7 @@ describe('Anthropic emulator', () => {
   it('streams thinking, text word by word and tool input in pieces, in the real event order', async () => {
     const args = JSON.stringify({ city: 'Paris', units: 'metric', days: [1, 2, 3] });
     emulator.enqueue({ reasoning: 'Think about the weather first.', text: 'Let me check that for you.', toolCalls: [{ id: 'toolu_fixed', name: 'get_weather', arguments: args }] });
-    const response = await post(emulator, hello({ stream: true }));
+    const response = await post(emulator, { ...hello(), stream: true });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const events = parseSse(await response.text());
     for (const e of events) expect(JSON.parse(e.data).type).toBe(e.event);
@@ -173,7 +178,7 @@ describe('Anthropic emulator', () => {
 
   it('cuts a stream after the given number of content events', async () => {
     emulator.enqueue({ text: 'one two three four five', cutAfterEvents: 2 });
-    const response = await post(emulator, hello({ stream: true }));
+    const response = await post(emulator, { ...hello(), stream: true });
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
     let received = '';
@@ -225,7 +230,7 @@ describe('Anthropic emulator', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(8);
     for (const fixture of fixtures) {
       emulator.enqueueFixture(fixture);
-      const response = await post(emulator, hello({ stream: fixture.kind !== 'json' }));
+      const response = await post(emulator, { ...hello(), stream: fixture.kind !== 'json' });
       const text = await response.text();
       if (fixture.kind === 'sse') expect(text).toBe(fixture.text);
       if (fixture.kind === 'json') expect(JSON.parse(text)).toEqual(JSON.parse(fixture.text));

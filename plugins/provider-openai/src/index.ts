@@ -22,6 +22,8 @@ const openAIPlugin = defineProviderPlugin({
 export default openAIPlugin;
 
 // The reusable translation, for openai-compatible and other OpenAI-speaking providers.
+// The SDK classes are re-exported so those plugins use this package's SDK version.
+export { default as OpenAI, AzureOpenAI } from 'openai';
 export { createOpenAIStyleProvider } from './provider';
 export type { OpenAIStyleProviderOptions, OpenAIEndpoint } from './provider';
 export { ClientCache } from './client-cache';

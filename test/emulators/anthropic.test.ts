@@ -112,6 +112,15 @@ describe('Anthropic emulator', () => {
     expect(message.stop_sequence).toBe('STOP');
   });
 
+  it('answers a forced tool_choice by calling that tool with a JSON-object answer as its input', async () => {
+    const forced = { ...hello(), tools: [{ name: 'json', input_schema: { type: 'object' as const } }], tool_choice: { type: 'tool' as const, name: 'json' } };
+    emulator.enqueue({ text: '{"answer":42}' }, { text: 'not json' });
+    const message = await client.messages.create(forced);
+    expect(message.content).toEqual([{ type: 'tool_use', id: expect.stringMatching(/^toolu_01/), name: 'json', input: { answer: 42 } }]);
+    expect(message.stop_reason).toBe('tool_use');
+    expect((await client.messages.create(forced)).content).toEqual([{ type: 'text', text: 'not json' }]);
+  });
+
   it('refuses a wrong or missing key with the real 401 body, and a missing anthropic-version', async () => {
     const wrong = await post(emulator, hello(), { 'x-api-key': 'sk-ant-wrong-key-000000' });
     expect(wrong.status).toBe(401);

@@ -10,6 +10,8 @@
  *   the last user message. Scripted usage is in canonical terms: `input` is the whole prompt,
  *   and the emulator reports `input_tokens` as input minus cache reads and cache writes, as
  *   Anthropic does.
+ * - A request that forces a tool (tool_choice {type: 'tool'}) and gets a JSON-object text
+ *   answer is answered the way Claude would: by calling that tool with the object as input.
  * - Recorded streams and bodies replay verbatim (enqueueSse / enqueueEvents / enqueueJson /
  *   enqueueFixture).
  */
@@ -255,6 +257,12 @@ function planAnswer(request: Record<string, unknown>, reply: ScriptedReply | und
   const toolUses = (reply?.toolCalls ?? []).map((call) => ({ id: call.id ?? anthropicId('toolu'), name: call.name, arguments: call.arguments }));
   const scriptedContent = reply !== undefined && (reply.text !== undefined || reply.reasoning !== undefined || toolUses.length > 0);
   let text = reply?.text ?? (scriptedContent ? undefined : echoText(request.messages));
+  // A forced tool_choice makes the model call that tool: a JSON-object answer becomes its input.
+  const forced = request.tool_choice as { type?: string; name?: string } | undefined;
+  if (forced?.type === 'tool' && typeof forced.name === 'string' && toolUses.length === 0 && text !== undefined && isJsonObject(text)) {
+    toolUses.push({ id: anthropicId('toolu'), name: forced.name, arguments: text });
+    text = undefined;
+  }
   let stopReason = reply?.finish ? STOP_REASON[reply.finish] : toolUses.length > 0 ? 'tool_use' : 'end_turn';
   let stopSequence: string | null = null;
 
@@ -284,6 +292,15 @@ function planAnswer(request: Record<string, unknown>, reply: ScriptedReply | und
     stopSequence,
     usage: usageOf(request, reply, text, toolUses),
   };
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 function usageOf(request: Record<string, unknown>, reply: ScriptedReply | undefined, text: string | undefined, toolUses: { name: string; arguments: string }[]): PlannedUsage {

@@ -3,6 +3,11 @@
  * wire format of api.openai.com (chat completions as JSON and SSE, embeddings, image generation,
  * models) and of Azure's deployment routes. Scripted through the shared Emulator contract.
  *
+ * Scripting: every API request (POST or GET, once past the key and api-version checks) takes the
+ * next queued item: a ScriptedReply (`enqueue`), a recorded stream (`enqueueRaw`) or a recorded JSON
+ * body (`enqueueJson`). With nothing queued, chat echoes the last user message. `cutAfterEvents`
+ * counts SSE events, the first (role) chunk included.
+ *
  * It is also the benchmark's upstream, so the hot path stays light: no logging, no per-request
  * allocation beyond what the response needs, whole streams written in one go when no delay is set.
  */

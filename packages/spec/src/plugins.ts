@@ -123,15 +123,25 @@ export interface AuthPlugin {
 
 /* -------------------------------------------------------------------- billing */
 
-/** Prices in credits (1 credit = 1 USD by default) per unit. */
+/**
+ * Prices per unit, in micro-credits (1 credit = 1,000,000 micro-credits; 1 credit = 1 USD by
+ * default). Every amount is an integer: money is never a float.
+ */
 export interface PriceCard {
   inputPer1M?: number;
   outputPer1M?: number;
+  /** Prompt tokens read from the provider's prompt cache. */
   cachedInputPer1M?: number;
+  /** Prompt tokens written to the provider's prompt cache (Anthropic, Bedrock). */
   cacheWritePer1M?: number;
   embeddingPer1M?: number;
   /** Per image, keyed `${size}/${quality}` (e.g. `1024x1024/standard`) with `*` as a fallback key. */
   perImage?: Record<string, number>;
+  /**
+   * Long-context pricing (Gemini Pro, Claude Sonnet with 1M context): when the prompt has more
+   * than `promptTokens` tokens, the rates given here replace the ones above for the whole request.
+   */
+  longContext?: { promptTokens: number; inputPer1M?: number; outputPer1M?: number; cachedInputPer1M?: number; cacheWritePer1M?: number };
 }
 
 export interface BillableUsage {
@@ -139,13 +149,32 @@ export interface BillableUsage {
   images?: { count: number; size?: string; quality?: string };
 }
 
-export interface BillingContext {
-  model: string;
-  price: PriceCard;
-  /** Who pays: for rules that depend on history (allowances, tiers). */
-  account: { id: string; periodUsage?: { credits: number; tokens: number; requests: number } };
+/** What the payer used in the current period (the calendar month, UTC), before this request. */
+export interface PeriodUsage {
+  /** `YYYY-MM`. */
+  period: string;
+  /** What that usage cost at the plain price card (before any rule's discount), in micro-credits. */
+  microCredits: number;
+  tokens: number;
+  requests: number;
 }
 
+export interface BillingContext {
+  /** The public model name. */
+  model: string;
+  /** Which API: embeddings are priced with `embeddingPer1M`, images with `perImage`. */
+  endpoint: 'chat' | 'embeddings' | 'images' | 'messages';
+  /** The price users are charged (the provider's cost with the markup, or a custom rate). */
+  price: PriceCard;
+  /** Who pays: for rules that depend on history (allowances, tiers). */
+  account: { id: string; periodUsage?: PeriodUsage };
+}
+
+/**
+ * Turns usage and a price into micro-credits. Both functions return a non-negative integer
+ * (the host rounds a fraction up and treats a negative or non-finite result as a bug: it charges
+ * the plain price instead). They must be pure and fast: they run on the request path.
+ */
 export interface BillingRule {
   /** The most a request can cost, reserved before the upstream call. */
   estimate(input: { promptTokens: number; maxOutputTokens: number; images?: BillableUsage['images'] }, ctx: BillingContext): number;

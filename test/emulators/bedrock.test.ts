@@ -6,6 +6,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startBedrockEmulator, type BedrockEmulator } from './bedrock';
 import { decodeStreamBody } from './bedrock/event-stream';
+import { listBedrockFixtures, readJsonFixture, readStreamFixture } from './bedrock/fixtures';
 
 const MODEL = 'anthropic.claude-3-5-haiku-20241022-v1:0';
 const hello = { modelId: MODEL, messages: [{ role: 'user' as const, content: [{ text: 'hello emulator' }] }] };
@@ -252,6 +253,29 @@ describe('ConverseStream', () => {
     const messages = decodeStreamBody(new Uint8Array(await res.arrayBuffer()));
     expect(messages[0]).toMatchObject({ kind: 'event', name: 'messageStart', payload: { role: 'assistant' } });
     expect(messages.at(-1)).toMatchObject({ kind: 'event', name: 'metadata' });
+  });
+
+  it('replays every recorded ConverseStream fixture verbatim, one binary frame per recorded event', async () => {
+    const { streams } = listBedrockFixtures();
+    expect(streams.length).toBeGreaterThan(0);
+    for (const file of streams) {
+      const recorded = readStreamFixture(file);
+      emulator.enqueueStreamEvents(recorded);
+      const res = await fetch(`${emulator.url}/model/m/converse-stream`, { method: 'POST', headers: (await signedStreamRequest()).headers, body: JSON.stringify(hello) });
+      const frames = decodeStreamBody(new Uint8Array(await res.arrayBuffer()));
+      expect(frames.map((f) => ({ [f.name]: f.payload })), file).toEqual(recorded);
+      expect(frames.every((f) => f.kind === 'event')).toBe(true);
+    }
+  });
+
+  it('replays every recorded Converse fixture through the SDK unchanged', async () => {
+    for (const file of listBedrockFixtures().bodies) {
+      const recorded = readJsonFixture(file) as { output: unknown; stopReason: string };
+      emulator.enqueueConverseBody(recorded);
+      const out = await client.send(new ConverseCommand(hello));
+      expect(out.output, file).toEqual(recorded.output);
+      expect(out.stopReason).toBe(recorded.stopReason);
+    }
   });
 
   it('delivers an exception frame mid-stream that the SDK throws as the modeled exception', async () => {

@@ -69,7 +69,8 @@ export interface NodeTypeManifest {
   /**
    * JSON Schema (2020-12) of the node's params. UI hints live under `x-ui`. The validator also
    * understands these string formats: `sy-condition` (the condition language), `sy-template`
-   * (`{{var}}` templates) and `sy-regex` (a JavaScript regular expression source).
+   * (`{{var}}` templates), `sy-regex` (a JavaScript regular expression source) and `sy-timezone`
+   * (an IANA time zone).
    */
   paramsSchema: JsonSchema;
   inputs: HandleSpec[];
@@ -394,7 +395,7 @@ interface ResultCommon {
   durationMs: number;
 }
 
-export type PipelineResult =
+export type PipelineResult<E extends GatewayErrorInfo = GatewayErrorInfo> =
   | (ResultCommon & { ok: true; kind: 'json'; response: ResponseBody })
   | (ResultCommon & {
       ok: true;
@@ -407,7 +408,7 @@ export type PipelineResult =
       stream: AsyncIterable<ChatCompletionChunk>;
       delivery: DeliveryRecord;
     })
-  | (ResultCommon & { ok: false; error: GatewayErrorInfo });
+  | (ResultCommon & { ok: false; error: E });
 
 /* ------------------------------------------------------------ node execution */
 
@@ -436,7 +437,7 @@ export interface PrepareEnv {
 }
 
 /** What `execute` gets for one run of one node. */
-export interface NodeContext<Params = Record<string, unknown>, State = unknown> {
+export interface NodeContext<Params = unknown, State = unknown> {
   readonly nodeId: string;
   readonly params: Params;
   /** What `prepare` returned when the pipeline was compiled. */

@@ -4,7 +4,7 @@
  * Nothing imported from here may touch node: modules, isolated-vm or execute code.
  */
 
-export type * from '@switchyard/spec';
+export type { HandleSpec, NodeCategory, NodeTypeManifest, PipelineEdge, PipelineGraph, PipelineIssue, PipelineIssueCode, PipelineNode } from '@switchyard/spec';
 export {
   PIPELINE_SCHEMA_VERSION,
   SUPPORTED_SCHEMA_VERSIONS,

@@ -12,7 +12,7 @@
  * The API key travels in `x-goog-api-key` (or the `key` query parameter); with `apiKey` set,
  * a missing key gets Google's 403 and a wrong one Google's 400 API_KEY_INVALID. Requests are
  * checked as Google checks them (gemini/validate.ts). Scripted through the shared Emulator
- * contract; recorded responses replay byte for byte (enqueueRecorded).
+ * contract; recorded responses replay as recorded (enqueueRecorded, see gemini/fixtures.ts).
  */
 import http from 'node:http';
 import type { Emulator, RecordedRequest, ScriptedReply } from './types';

@@ -181,6 +181,21 @@ describe('failures', () => {
     expect((error as GatewayError).message).toContain('Invalid function name');
   });
 
+  it('ends a stream with the mapped error when Google sends an error event mid-stream', async () => {
+    const text = { candidates: [{ content: { role: 'model', parts: [{ text: 'Partial' }] }, index: 0 }], responseId: 'r' };
+    const error = { error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } };
+    emulator.enqueueRecorded({ events: [JSON.stringify(text), JSON.stringify(error)] });
+    const received: ChatCompletionChunk[] = [];
+    const failed = await failureOf(
+      (async () => {
+        for await (const chunk of provider.chatStream(ask('x', { stream: true }), ctx())) received.push(chunk);
+      })(),
+    );
+    expect(assembleStream(received).choices[0].text).toBe('Partial');
+    expect(failed).toMatchObject({ status: 503, retryable: true, code: 'unavailable' });
+    expect((failed as GatewayError).message).toBe('gemini: The model is overloaded. Please try again later.');
+  });
+
   it('maps an unreachable upstream to a retryable 502 upstream_unreachable', async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -4,7 +4,9 @@
  * - google-*.chunks.txt: one `data:` payload per line (a streamed answer);
  * - google-*.json: one response body (an answer, or an error body whose `error.code` is its status);
  * - genai-*.json: full HTTP recordings of the official SDK's tests, each interaction with its
- *   request (method, URL, JSON body) and its response (status, headers, body segments).
+ *   request (method, URL, JSON body) and its response (status, headers, body segments). These
+ *   files keep each SSE segment as parsed JSON, not as its original bytes, so a segment is
+ *   replayed as its JSON serialization (same content, Google's key order as recorded).
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -116,15 +116,18 @@ export const scriptNode: NodeTypeDefinition<ScriptParams, ScriptState> = {
       if (o.branch !== undefined) branch = String(o.branch);
       if (o.request !== undefined) request = o.request;
     } else if (r !== null) {
+      ctx.decide('invalid result');
       ctx.note('the script returned neither a branch name nor an object');
       throw scriptFailed(ctx.nodeId, 'invalid');
     }
     if (!ctx.state.outputs.has(branch)) {
+      ctx.decide('invalid result');
       ctx.note(`the script chose "${branch}", which is not one of its outputs (${[...ctx.state.outputs].join(', ')})`);
       throw scriptFailed(ctx.nodeId, 'invalid');
     }
     const body = checkRequest(ctx, request);
     if (!body) {
+      ctx.decide('invalid result');
       ctx.note(`the script's request is not a valid ${ctx.kind} request`);
       throw scriptFailed(ctx.nodeId, 'invalid');
     }

@@ -60,6 +60,15 @@ export function clientClosedError(): GatewayError {
   return new GatewayError({ status: 499, type: 'server_error', message: 'The client closed the request.', code: CLIENT_CLOSED, retryable: false });
 }
 
+/** The error to stop with once `signal` has aborted: a timeout's own error, or the client leaving. */
+export function abortError(signal: AbortSignal): GatewayError {
+  const reason: unknown = signal.reason;
+  return reason instanceof GatewayError ? reason : clientClosedError();
+}
+
+/** A signal that never aborts, for requests that come without one. */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
 /** Turns anything thrown into a GatewayError that is safe to show a client. */
 export function toGatewayError(err: unknown, nodeId?: string): GatewayError {
   if (err instanceof GatewayError) return err;

@@ -101,6 +101,13 @@ describe('executor: routing JSON requests', () => {
     expect(!r.ok && r.error.message).not.toContain('internals');
   });
 
+  it('notes an unexpected error once, on the node where it happened', async () => {
+    const host = new FakeHost({ replies: { 'p1/m1': [{ error: new TypeError('kaput') }] } });
+    const r = await (await compile(routed())).run(chatInput(), host);
+    expect(r.trace.filter((t) => t.notes?.some((x) => x.startsWith('unexpected error'))).map((t) => t.nodeId)).toEqual(['ta']);
+    expect(r.trace.find((t) => t.nodeId === 'ta')!.notes).toEqual(['unexpected error: kaput']);
+  });
+
   it('stops routing when the client has gone', async () => {
     const controller = new AbortController();
     const host = new FakeHost({ replies: { 'p1/m1': [{ error: serverError() }] } });
@@ -159,6 +166,23 @@ describe('executor: retry', () => {
     expect(!r2.ok && r2.error.status).toBe(400);
     expect(host2.calls).toHaveLength(1);
     expect(r2.trace[0].decision).toBe('not retried');
+  });
+});
+
+describe('executor: timeout above a retry', () => {
+  it('ends the retries with the timeout error, not as a client that left', async () => {
+    const clock = new ManualClock();
+    const host = new FakeHost({ clock, replies: { 'p/m': [{ error: serverError() }] } });
+    const g = graph(
+      [n('to', 'timeout', { totalMs: 1000 }), n('r', 'retry', { attempts: 5, initialDelayMs: 600, jitter: 'none' }), target('t', 'p', 'm')],
+      chain(['to', 'next'], ['r', 'next'], 't'),
+    );
+    const r = await clock.run((await compile(g)).run(chatInput(), host));
+    expect(!r.ok && r.error.code).toBe('timeout');
+    await clock.run(Promise.resolve());
+    expect(r.trace.find((t) => t.nodeId === 'r')!.error?.code).toBe('timeout');
+    expect(host.calls).toHaveLength(2);
+    expect(clock.pending).toBe(0);
   });
 });
 

@@ -15,7 +15,7 @@ import type {
 } from '@switchyard/spec';
 import { GatewayError } from '../errors';
 import type { CompiledNode, CompiledPipeline } from './compile';
-import { clientClosedError, summarizeError, toGatewayError } from './errors';
+import { NEVER_ABORTED, abortError, summarizeError, toGatewayError } from './errors';
 import { assembleCompletion, chunkTextLength, completionAsChunks, emptyStreamError, iterate } from './stream';
 import type { ChatCompletion } from '@switchyard/spec';
 
@@ -35,11 +35,11 @@ interface Flow {
   readonly attempt: number;
 }
 
-const NEVER_ABORTED = new AbortController().signal;
-
 class Execution {
   readonly trace: TraceEntry[] = [];
   readonly attempts: AttemptRecord[] = [];
+  /** Unexpected errors already noted in the trace (they travel up through every parent). */
+  readonly reported = new WeakSet<GatewayError>();
   readonly t0: number;
   readonly kind: RequestKind;
   readonly stream: boolean;
@@ -69,10 +69,12 @@ class Execution {
       const e = toGatewayError(err, node.id);
       entry.status = 'error';
       entry.error = summarizeError(e);
-      if (e.status === 500 && e.code === 'pipeline_error') {
-        // Not a GatewayError: a bug or an unexpected failure in the node; keep the cause for operators.
-        (entry.notes ??= []).push(`unexpected error: ${(err as Error)?.message ?? String(err)}`);
-        this.host.logger?.error({ nodeId: node.id, type: node.type, err: (err as Error)?.message }, 'pipeline node failed');
+      if (e.code === 'pipeline_error' && !this.reported.has(e)) {
+        // A bug or an unexpected failure (not a GatewayError): keep the cause for operators, once.
+        this.reported.add(e);
+        const cause = (e.cause ?? err) as Error | undefined;
+        (entry.notes ??= []).push(`unexpected error: ${cause?.message ?? String(cause)}`);
+        this.host.logger?.error({ nodeId: node.id, type: node.type, err: cause?.message }, 'pipeline node failed');
       }
       throw e;
     } finally {
@@ -123,7 +125,7 @@ class NodeRun implements NodeContext {
   next(handle: string, change?: FlowChange): Promise<NodeOutcome> {
     const target = this.node.outputs[handle];
     if (!target) return Promise.reject(new GatewayError({ status: 500, type: 'server_error', message: `Pipeline node '${this.node.id}' has no output '${handle}'.`, code: 'pipeline_error', retryable: false }));
-    if (this.flow.signal.aborted) return Promise.reject(clientClosedError());
+    if (this.flow.signal.aborted) return Promise.reject(abortError(this.flow.signal));
     const flow: Flow = change
       ? { body: change.body ?? this.flow.body, signal: change.signal ?? this.flow.signal, attempt: change.attempt ?? this.flow.attempt }
       : this.flow;
@@ -196,7 +198,7 @@ export async function runPipeline(pipeline: CompiledPipeline, input: PipelineInp
   const fail = (err: unknown): PipelineRunResult => ({ ...common(), ok: false, error: toGatewayError(err) });
 
   const signal = input.signal ?? NEVER_ABORTED;
-  if (signal.aborted) return fail(clientClosedError());
+  if (signal.aborted) return fail(abortError(signal));
   let outcome: NodeOutcome;
   try {
     outcome = await exec.run(pipeline.entry, { body: input.body, signal, attempt: 1 }, undefined);

@@ -1,6 +1,6 @@
 import type { FlowChange, NodeTypeDefinition } from '@switchyard/spec';
 import { sleep } from '../clock';
-import { clientClosedError, compileErrorMatch, describeError, toGatewayError, type ErrorMatch, type ErrorMatcher } from '../errors';
+import { abortError, compileErrorMatch, describeError, toGatewayError, type ErrorMatch, type ErrorMatcher } from '../errors';
 import { retryManifest } from './retry.manifest';
 import { randomOf } from './route';
 
@@ -61,7 +61,7 @@ export const retryNode: NodeTypeDefinition<RetryParams, RetryState> = {
         return outcome;
       } catch (err) {
         const e = toGatewayError(err);
-        if (ctx.signal.aborted) throw clientClosedError();
+        if (ctx.signal.aborted) throw abortError(ctx.signal);
         if (attempt >= s.attempts || !s.retryOn(e)) {
           ctx.decide(attempt >= s.attempts && s.retryOn(e) ? `gave up after ${attempt} tries` : 'not retried');
           ctx.note(`try ${attempt} failed: ${describeError(e)}`);
@@ -80,7 +80,7 @@ export const retryNode: NodeTypeDefinition<RetryParams, RetryState> = {
         try {
           await sleep(ctx.host.clock, delay, ctx.signal);
         } catch {
-          throw clientClosedError();
+          throw abortError(ctx.signal);
         }
       }
     }

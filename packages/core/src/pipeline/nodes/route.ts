@@ -1,6 +1,6 @@
 import type { NodeContext, NodeOutcome } from '@switchyard/spec';
 import type { GatewayError } from '../../errors';
-import { clientClosedError, compileErrorMatch, describeError, toGatewayError, type ErrorMatch, type ErrorMatcher } from '../errors';
+import { abortError, clientClosedError, compileErrorMatch, describeError, toGatewayError, type ErrorMatch, type ErrorMatcher } from '../errors';
 
 /* What the routers share: their branches, and trying branches in a ranked order. */
 
@@ -50,7 +50,7 @@ export async function tryInOrder(ctx: NodeContext, state: RouteState, order: rea
       const e = toGatewayError(err);
       if (observe) observe(handle, undefined, e, startedAt);
       const last = i === order.length - 1;
-      if (ctx.signal.aborted) throw clientClosedError();
+      if (ctx.signal.aborted) throw abortError(ctx.signal);
       if (last || !state.fallback || !state.moveOn(e)) {
         ctx.decide(`${state.decisions[handle]} failed`);
         if (!last) ctx.note(`branch "${handle}" failed: ${describeError(e)}; not moving on`);

@@ -47,7 +47,7 @@ async function* tracked(ctx: NodeContext, opened: OpenedStream, record: AttemptR
     record.status = 'ok';
   } catch (err) {
     ended = true;
-    const e = toGatewayError(err);
+    const e = toGatewayError(err, ctx.nodeId);
     record.status = 'error';
     record.error = summarizeError(e);
     record.failedMidStream = true;
@@ -97,7 +97,7 @@ export const targetNode: NodeTypeDefinition<TargetParams, TargetState> = {
     try {
       answer = await ctx.host.invokeTarget(target, body, call);
     } catch (err) {
-      const e = toGatewayError(err);
+      const e = toGatewayError(err, ctx.nodeId);
       record.status = 'error';
       record.error = summarizeError(e);
       record.latencyMs = ctx.now() - startedAt;

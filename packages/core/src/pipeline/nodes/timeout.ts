@@ -1,6 +1,6 @@
 import type { ChatCompletionChunk, Clock, NodeContext, NodeTypeDefinition } from '@switchyard/spec';
 import type { GatewayError } from '../../errors';
-import { timeoutError } from '../errors';
+import { NEVER_ABORTED, timeoutError } from '../errors';
 import { timeoutManifest } from './timeout.manifest';
 
 export interface TimeoutParams {
@@ -35,7 +35,8 @@ class Deadline {
     });
     this.expired.catch(() => {});
     this.onParentAbort = () => this.controller.abort(parent.reason);
-    parent.addEventListener('abort', this.onParentAbort, { once: true });
+    // Nothing to follow on a signal that never fires (and nothing to leak if a stream is dropped).
+    if (parent !== NEVER_ABORTED) parent.addEventListener('abort', this.onParentAbort, { once: true });
   }
 
   arm(ms: number, error: () => GatewayError): void {

@@ -128,6 +128,25 @@ describe('executor: routing JSON requests', () => {
   });
 });
 
+describe('executor: images', () => {
+  it('routes image generation by price, and refuses a chat-only reply node', async () => {
+    const host = new FakeHost({
+      prices: { 'a/img': { perImage: { '1024x1024/standard': 0.04 } }, 'b/img': { perImage: { '*': 0.02 } } },
+      replies: { 'b/img': [{ error: serverError() }] },
+    });
+    const g = graph(
+      [n('lc', 'lowest-cost', { branches: [{ id: 'a' }, { id: 'b' }, { id: 'r' }] }), target('ta', 'a', 'img'), target('tb', 'b', 'img'), n('r', 'reply', { content: 'no' })],
+      [e('lc', 'a', 'ta'), e('lc', 'b', 'tb'), e('lc', 'r', 'r')],
+    );
+    const input = { kind: 'images' as const, body: { prompt: 'a lighthouse', n: 2 }, stream: false, requestId: 'img_1' };
+    const r = await (await compile(g)).run(input, host);
+    expect(host.calls.map((c) => c.target.provider)).toEqual(['b', 'a']);
+    expect(r.ok && r.kind === 'json' && r.response).toMatchObject({ data: [{ url: 'https://images.example/a.png' }] });
+    const replyOnly = await (await compile(graph([n('r', 'reply', { content: 'no' })]))).run(input, host);
+    expect(!replyOnly.ok && replyOnly.error.status).toBe(400);
+  });
+});
+
 describe('executor: retry', () => {
   it('backs off exponentially and honours retryAfterMs', async () => {
     const clock = new ManualClock();

@@ -135,6 +135,7 @@ export class FakeHost implements PipelineHost {
     if ('stream' in reply) return this.openStream(reply, target, call);
     if (reply.json) return reply.json;
     if (call.kind === 'embeddings') return embedding(target.model);
+    if (call.kind === 'images') return { created: 1_700_000_000, data: [{ url: `https://images.example/${target.provider}.png` }] };
     return completion(target.model, reply.text ?? `ok from ${target.provider}/${target.model}`, reply.usage);
   }
 

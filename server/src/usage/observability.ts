@@ -1,0 +1,82 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from '@switchyard/spec';
+import type { AuthChain } from '../auth/auth-chain';
+import type { Db } from '../db/connect';
+import type { GatewayHooks } from '../dispatch/hooks';
+import { LiveFeed } from '../live/live-feed';
+import { ActiveRequests } from '../metrics/active-requests';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { observeRequests } from './request-observer';
+import { readObservabilitySettings, type ObservabilitySettings } from './settings';
+import { createUsageServices, newInstanceId, type UsageServices } from './usage-services';
+
+/**
+ * Usage recording, analytics, Prometheus metrics and the live feed, wired together for
+ * createGateway: one set of request hooks feeds all three.
+ */
+export interface Observability {
+  instanceId: string;
+  settings: ObservabilitySettings;
+  /** Add to the gateway's combineHooks list (after billing, whose figures it reads). */
+  hooks: GatewayHooks;
+  usage: UsageServices;
+  metrics: GatewayMetrics;
+  active: ActiveRequests;
+  live?: LiveFeed;
+  /** Starts the live feed (socket.io) on the HTTP server. */
+  attachLiveFeed(server: HttpServer, auth: AuthChain): LiveFeed;
+  /** Disconnects dashboards; call before closing the HTTP server (open sockets would hold it). */
+  closeLiveFeed(): Promise<void>;
+  /** Writes the queued usage events and stops timers; call after the HTTP server closed. */
+  close(): Promise<void>;
+}
+
+export function createObservability(options: { db: Db; logger: Logger; redisUrl?: string; settings?: ObservabilitySettings }): Observability {
+  const { db, logger } = options;
+  const settings = options.settings ?? readObservabilitySettings(process.env);
+  const instanceId = newInstanceId();
+  const usage = createUsageServices({ db, logger, settings, instanceId });
+  const active = new ActiveRequests();
+  const metrics = new GatewayMetrics({ usage: () => usage.recorder.status(), active });
+  let live: LiveFeed | undefined;
+
+  const observer = observeRequests(
+    [
+      (_summary, event) => event && usage.recorder.record(event),
+      (summary, event) => metrics.observe(summary, event),
+      (_summary, event) => event && live?.push(event),
+    ],
+    logger,
+  );
+  const hooks: GatewayHooks = {
+    beforeAttempt: active.hooks.beforeAttempt,
+    onRequestEnd(summary) {
+      active.hooks.onRequestEnd!(summary);
+      observer.onRequestEnd!(summary);
+    },
+  };
+  usage.start();
+
+  return {
+    instanceId,
+    settings,
+    hooks,
+    usage,
+    metrics,
+    active,
+    get live() {
+      return live;
+    },
+    attachLiveFeed(server, auth) {
+      live = new LiveFeed({ server, auth, active, instanceId, logger, redisUrl: options.redisUrl, redisPrefix: settings.redisPrefix });
+      return live;
+    },
+    async closeLiveFeed() {
+      await live?.close();
+    },
+    async close() {
+      await usage.close();
+      metrics.stopLoopMonitor();
+    },
+  };
+}

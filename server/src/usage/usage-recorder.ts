@@ -1,0 +1,155 @@
+import type { Logger } from '@switchyard/spec';
+import { RateLimitedLog } from './rate-limited-log';
+import type { UsageEvent } from './usage-event';
+
+export type DropReason = 'queue_full' | 'write_failed' | 'shutdown';
+
+export interface UsageRecorderOptions {
+  /** Events per write (one multi-row insert); reaching it also triggers a write at once. */
+  batchSize: number;
+  /** How often queued events are written. */
+  flushIntervalMs: number;
+  /** Most events held in memory; beyond it new events are dropped (and counted). */
+  capacity: number;
+  logger: Logger;
+}
+
+export interface BatchWriter {
+  write(events: UsageEvent[]): Promise<void>;
+}
+
+/** A failing batch is retried with backoff this many times, then dropped so it cannot block the rest. */
+const MAX_ATTEMPTS_PER_BATCH = 8;
+const MAX_BACKOFF_MS = 5_000;
+
+export interface UsageRecorderStatus {
+  depth: number;
+  capacity: number;
+  written: number;
+  dropped: Record<DropReason, number>;
+  batches: number;
+  failedWrites: number;
+  lastWriteAt: number | null;
+  lastError: string | null;
+}
+
+/**
+ * The request path hands events to `record`, which only appends to a bounded in-memory queue;
+ * a timer writes them in batches. Under overload (the database slower than traffic) the queue
+ * fills and new events are dropped, counted by reason and logged at most every 10 s.
+ */
+export class UsageRecorder {
+  private readonly queue: UsageEvent[] = [];
+  private flushing?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private kicked = false;
+  private failuresInARow = 0;
+  private retryAt = 0;
+  private closed = false;
+  private readonly dropLog: RateLimitedLog;
+  private readonly writeLog: RateLimitedLog;
+  private readonly counters = {
+    written: 0,
+    dropped: { queue_full: 0, write_failed: 0, shutdown: 0 } as Record<DropReason, number>,
+    batches: 0,
+    failedWrites: 0,
+    lastWriteAt: null as number | null,
+    lastError: null as string | null,
+  };
+
+  constructor(
+    private readonly writer: BatchWriter,
+    private readonly options: UsageRecorderOptions,
+  ) {
+    this.dropLog = new RateLimitedLog(options.logger, 'warn');
+    this.writeLog = new RateLimitedLog(options.logger, 'error');
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.flush(), this.options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  record(event: UsageEvent): void {
+    if (this.closed || this.queue.length >= this.options.capacity) {
+      this.drop(this.closed ? 'shutdown' : 'queue_full', 1);
+      return;
+    }
+    this.queue.push(event);
+    if (this.queue.length >= this.options.batchSize && !this.kicked && !this.flushing) {
+      this.kicked = true;
+      setImmediate(() => {
+        this.kicked = false;
+        void this.flush();
+      });
+    }
+  }
+
+  /** Writes what is queued, batch after batch; concurrent calls share the run in progress. */
+  flush(): Promise<void> {
+    this.flushing ??= this.writeQueued().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  /** Stops the timer and writes everything left (a few tries); what cannot be written is counted and logged. */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.closed = true;
+    for (let i = 0; i < 3 && this.queue.length > 0; i++) {
+      this.retryAt = 0;
+      await this.flush();
+    }
+    await this.flushing;
+    if (this.queue.length > 0) {
+      const lost = this.queue.length;
+      this.queue.length = 0;
+      this.drop('shutdown', lost, true);
+    }
+  }
+
+  status(): UsageRecorderStatus {
+    return { depth: this.queue.length, capacity: this.options.capacity, ...this.counters, dropped: { ...this.counters.dropped } };
+  }
+
+  private async writeQueued(): Promise<void> {
+    while (this.queue.length > 0 && Date.now() >= this.retryAt) {
+      // The batch stays in the queue while it is written, so the capacity bounds memory.
+      const batch = this.queue.slice(0, this.options.batchSize);
+      try {
+        await this.writer.write(batch);
+      } catch (err) {
+        this.onWriteFailed(batch.length, err);
+        return;
+      }
+      this.queue.splice(0, batch.length);
+      this.failuresInARow = 0;
+      this.counters.written += batch.length;
+      this.counters.batches += 1;
+      this.counters.lastWriteAt = Date.now();
+    }
+  }
+
+  private onWriteFailed(size: number, err: unknown): void {
+    this.failuresInARow++;
+    this.counters.failedWrites++;
+    this.counters.lastError = (err as Error)?.message ?? String(err);
+    this.writeLog.log({ err: { message: this.counters.lastError }, batch: size, attempt: this.failuresInARow, queued: this.queue.length }, 'writing usage events failed; retrying');
+    if (this.failuresInARow >= MAX_ATTEMPTS_PER_BATCH) {
+      this.queue.splice(0, size);
+      this.failuresInARow = 0;
+      this.drop('write_failed', size, true);
+      return;
+    }
+    this.retryAt = Date.now() + Math.min(this.options.flushIntervalMs * 2 ** (this.failuresInARow - 1), MAX_BACKOFF_MS);
+  }
+
+  private drop(reason: DropReason, n: number, always = false): void {
+    this.counters.dropped[reason] += n;
+    const fields = { reason, dropped: n, droppedTotal: this.counters.dropped, capacity: this.options.capacity, lastError: this.counters.lastError ?? undefined };
+    if (always) this.options.logger.error(fields, 'usage events dropped');
+    else this.dropLog.log(fields, 'usage events dropped');
+  }
+}

@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
 import * as m001 from './001_catalog';
+import * as m002 from './002_identity';
+import * as m003 from './003_usage';
+import * as m004 from './004_billing';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -10,7 +13,12 @@ interface Migration {
  * Migrations are listed in code, not discovered on disk, so they work the same under tsx,
  * vitest and a bundled build. Append new ones; never edit one that has shipped.
  */
-const MIGRATIONS: Array<[string, Migration]> = [['001_catalog', m001]];
+const MIGRATIONS: Array<[string, Migration]> = [
+  ['001_catalog', m001],
+  ['002_identity', m002],
+  ['003_usage', m003],
+  ['004_billing', m004],
+];
 
 /** Lets features append their migrations before the database is opened. */
 export function registerMigration(name: string, migration: Migration): void {

@@ -9,6 +9,8 @@ import type { Express } from 'express';
 import { adminKeyAuth } from './auth/admin-key';
 import { resolveAdminKey } from './auth/admin-key-file';
 import { AuthChain } from './auth/auth-chain';
+import { BillingService } from './billing/billing-service';
+import { modelExtras } from './billing/model-pricing';
 import { Catalog } from './catalog/catalog';
 import { applyConfig } from './config/apply-config';
 import { loadConfigFile, type ConfigFile } from './config/config-file';
@@ -55,6 +57,10 @@ export interface Gateway {
   repos: { providers: ProviderRepo; credentials: CredentialRepo; models: ModelRepo };
   logger: Logger;
   adminKey: { key: string; file?: string; created: boolean };
+  /** The auth chain (admin key first, then auth methods). */
+  authChain: AuthChain;
+  /** Prices, credit ledger, budgets, billing rules. */
+  billing: BillingService;
   close(): Promise<void>;
 }
 
@@ -65,6 +71,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const vault = new Vault(loadKeyring({ masterKey: env.masterKey, dataDir: env.dataDir, logger }));
   const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, sqliteFile: options.sqliteFile });
+  let billing: BillingService | undefined;
   try {
     const registry = new PluginRegistry(HOST_VERSION, logger);
     await loadPlugins(registry, { pluginDirs: options.pluginDirs ?? [path.join(REPO_ROOT, 'plugins')], packageJsonPath: path.join(REPO_ROOT, 'package.json') });
@@ -89,8 +96,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const auth = new AuthChain();
     auth.set([{ id: 'admin-key', method: adminKeyAuth(adminKey.key) }]);
 
+    billing = await BillingService.start({ db, registry, catalog, logger });
+    const billingService = billing;
+
     const dispatcher = new Dispatcher(catalog);
-    const hooks = combineHooks([...(options.hooks ?? [])]);
+    // Billing first: it writes cost and charge onto each attempt before others read it.
+    const hooks = combineHooks([billing.hooks, ...(options.hooks ?? [])]);
     const app = createApp({
       hooks,
       logger,
@@ -100,6 +111,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       registry,
       ...repos,
       bodyLimit: env.bodyLimit,
+      billing,
+      modelExtras: (m) => modelExtras(catalog, (p, u) => billingService.priceFor(p, u), m),
       ready: async () => {
         await db.raw('select 1');
         return true;
@@ -127,16 +140,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       repos,
       logger,
       adminKey,
+      authChain: auth,
+      billing,
       async close() {
         if (server) {
           server.closeIdleConnections();
           await new Promise<void>((resolve) => server!.close(() => resolve()));
         }
+        await billingService.close();
         await catalog.close();
         await db.destroy();
       },
     };
   } catch (err) {
+    billing?.stop();
     await db.destroy();
     throw err;
   }

@@ -15,8 +15,8 @@ export interface Child {
  * Runs a bench component in its own Node process (so the load generator, the upstream and the
  * system under test do not share an event loop) and waits for it to print `READY <url>`.
  */
-export function startChild(script: string, env: Record<string, string> = {}): Promise<Child> {
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', path.join(HERE, script)], {
+export function startChild(script: string, env: Record<string, string> = {}, execArgv: string[] = []): Promise<Child> {
+  const child = spawn(process.execPath, ['--no-node-snapshot', ...execArgv, '--import', 'tsx', path.join(HERE, script)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -2,13 +2,15 @@ import express, { type Express } from 'express';
 import { errors } from '@switchyard/core';
 import type { Logger } from '@switchyard/spec';
 import type { AuthChain } from '../auth/auth-chain';
+import type { BillingService } from '../billing/billing-service';
 import type { Catalog } from '../catalog/catalog';
 import type { Dispatcher } from '../dispatch/dispatcher';
 import type { GatewayHooks } from '../dispatch/hooks';
 import type { PluginRegistry } from '@switchyard/core';
 import type { CredentialRepo } from '../repos/credentials';
-import type { ModelRepo } from '../repos/models';
+import type { ModelRecord, ModelRepo } from '../repos/models';
 import type { ProviderRepo } from '../repos/providers';
+import { billingRoutes, publicBillingRoutes } from './admin/billing-routes';
 import { catalogRoutes } from './admin/catalog-routes';
 import { pluginRoutes } from './admin/plugin-routes';
 import { authenticate } from './authenticate';
@@ -27,6 +29,9 @@ export interface AppDeps {
   credentials: CredentialRepo;
   models: ModelRepo;
   bodyLimit: string;
+  billing: BillingService;
+  /** Extra fields for each model in /v1/models (prices, capabilities). */
+  modelExtras?: (m: ModelRecord) => Record<string, unknown>;
   /** Answers readiness (database reachable, etc.). */
   ready: () => Promise<boolean>;
 }
@@ -47,6 +52,9 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestId);
   app.use('/v1', v1Router(deps));
+  // Unauthenticated: the public model list (when enabled) and payment webhooks (signed).
+  app.use('/api/public', publicBillingRoutes(deps));
+  app.use('/api/billing', authenticate(deps.auth, 'admin'), billingRoutes(deps));
   app.use('/api', authenticate(deps.auth, 'admin'), catalogRoutes(deps), pluginRoutes(deps));
 
   // Unknown API paths answer like OpenAI does, in its error shape.

@@ -1,5 +1,5 @@
 import express, { Router, type Request } from 'express';
-import { errors } from '@switchyard/core';
+import { errors, redactSecrets } from '@switchyard/core';
 import type { Catalog } from '../../catalog/catalog';
 import { validateSettings } from '../../catalog/settings-validator';
 import type { PluginRegistry } from '@switchyard/core';
@@ -114,6 +114,21 @@ export function catalogRoutes(deps: CatalogRouteDeps): Router {
     if (!(await deps.providers.remove(param(req, 'id')))) throw errors.notFound(`No provider '${param(req, 'id')}'.`);
     await deps.catalog.reload();
     res.status(204).end();
+  });
+
+  // A connection test: the upstream's model list with a pooled credential, within 10 s.
+  r.post('/providers/:id/test', async (req, res) => {
+    const entry = deps.catalog.provider(param(req, 'id'));
+    if (!entry) throw errors.notFound(`No provider '${param(req, 'id')}'.`);
+    if (!entry.instance) return void res.json({ ok: false, message: `unavailable: ${entry.problem}` });
+    if (!entry.instance.listModels) return void res.json({ ok: true, message: 'the plugin is running (it offers no model list to test against)' });
+    try {
+      const credential = entry.pool.size > 0 ? entry.pool.pick().secret : {};
+      const models = await entry.instance.listModels({ signal: AbortSignal.timeout(10_000), credential, requestId: res.locals.requestId });
+      res.json({ ok: true, message: `connected: ${models.length} models available` });
+    } catch (err) {
+      res.json({ ok: false, message: redactSecrets((err as Error).message) });
+    }
   });
 
   r.get('/providers/:id/credentials', async (req, res) => {

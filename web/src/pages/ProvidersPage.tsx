@@ -1,0 +1,224 @@
+import { useState } from 'react';
+import { api, ApiError } from '../api/client';
+import type { PluginView, ProviderView } from '../api/types';
+import { useResource } from '../api/use-resource';
+import { SchemaForm } from '../components/SchemaForm';
+import { Empty, ErrorState, Loading } from '../components/states';
+
+export function ProvidersPage() {
+  const providers = useResource((signal) => api<{ data: ProviderView[] }>('/api/providers', { signal }));
+  const plugins = useResource((signal) => api<{ data: PluginView[] }>('/api/plugins', { signal }));
+  const [adding, setAdding] = useState(false);
+  if (providers.loading || plugins.loading) return <Loading what="Loading providers" />;
+  if (providers.error || plugins.error) return <ErrorState error={providers.error ?? plugins.error} retry={() => (providers.reload(), plugins.reload())} />;
+  const providerPlugins = plugins.data!.data.filter((p) => p.kind === 'provider');
+  return (
+    <div className="page">
+      <header className="page-header">
+        <h1>Providers</h1>
+        <button type="button" onClick={() => setAdding((a) => !a)} aria-expanded={adding}>
+          {adding ? 'Cancel' : 'Add provider'}
+        </button>
+      </header>
+      {adding && <AddProvider plugins={providerPlugins} onDone={() => (setAdding(false), providers.reload())} />}
+      {providers.data!.data.length === 0 ? (
+        <Empty title="No providers yet.">Add one with “Add provider”, or declare it in switchyard.config.yaml.</Empty>
+      ) : (
+        providers.data!.data.map((p) => <ProviderCard key={p.id} provider={p} plugin={providerPlugins.find((x) => x.id === p.plugin)} onChange={providers.reload} />)
+      )}
+    </div>
+  );
+}
+
+function AddProvider({ plugins, onDone }: { plugins: PluginView[]; onDone: () => void }) {
+  const [plugin, setPlugin] = useState(plugins[0]?.id ?? '');
+  const [id, setId] = useState('');
+  const [name, setName] = useState('');
+  const [settings, setSettings] = useState<Record<string, unknown>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const manifest = plugins.find((p) => p.id === plugin);
+  return (
+    <form
+      className="card form"
+      aria-label="Add provider"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        try {
+          await api('/api/providers', { method: 'POST', body: { id, plugin, name: name || id, settings } });
+          onDone();
+        } catch (err) {
+          setError(err instanceof ApiError ? err.message : String(err));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <div className="field">
+        <label htmlFor="provider-plugin">Type</label>
+        <select id="provider-plugin" value={plugin} onChange={(e) => (setPlugin(e.target.value), setSettings({}))}>
+          {plugins.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="provider-id">Id</label>
+        <input id="provider-id" required pattern="[a-z0-9][a-z0-9_.\-]{0,63}" placeholder="e.g. openai-main" value={id} onChange={(e) => setId(e.target.value)} />
+        <small className="help">Lowercase letters, digits, - _ . — clients can address its models as id/model.</small>
+      </div>
+      <div className="field">
+        <label htmlFor="provider-name">Display name</label>
+        <input id="provider-name" value={name} onChange={(e) => setName(e.target.value)} />
+      </div>
+      <fieldset>
+        <legend>Settings</legend>
+        <SchemaForm schema={manifest?.settingsSchema} value={settings} onChange={setSettings} idPrefix="new-provider" />
+      </fieldset>
+      {error && <p className="error-text" role="alert">{error}</p>}
+      <button type="submit" disabled={busy}>
+        {busy ? 'Saving…' : 'Create provider'}
+      </button>
+    </form>
+  );
+}
+
+function ProviderCard({ provider, plugin, onChange }: { provider: ProviderView; plugin?: PluginView; onChange: () => void }) {
+  const [test, setTest] = useState<string | null>(null);
+  const [addingCred, setAddingCred] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const act = async (fn: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await fn();
+      onChange();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+  return (
+    <section className="card" aria-label={`Provider ${provider.id}`}>
+      <div className="card-head">
+        <div>
+          <h2>
+            {provider.name} <code className="muted">{provider.id}</code>
+          </h2>
+          <div className="muted small">
+            {plugin?.name ?? provider.plugin} · from {provider.source}
+          </div>
+        </div>
+        <span className={`badge ${provider.status === 'ready' ? 'ok' : 'bad'}`}>{provider.status === 'ready' ? 'ready' : provider.problem ?? 'unavailable'}</span>
+      </div>
+      <div className="actions">
+        <button
+          type="button"
+          className="secondary"
+          onClick={async () => {
+            setTest('Testing…');
+            try {
+              const r = await api<{ ok: boolean; message: string }>(`/api/providers/${provider.id}/test`, { method: 'POST', body: {} });
+              setTest(`${r.ok ? '✓' : '✗'} ${r.message}`);
+            } catch (err) {
+              setTest(`✗ ${err instanceof Error ? err.message : String(err)}`);
+            }
+          }}
+        >
+          Test connection
+        </button>
+        <button type="button" className="secondary" onClick={() => act(() => api(`/api/providers/${provider.id}`, { method: 'PATCH', body: { enabled: !provider.enabled } }))}>
+          {provider.enabled ? 'Disable' : 'Enable'}
+        </button>
+        <button type="button" className="danger" onClick={() => confirm(`Delete provider ${provider.id} and its credentials and models?`) && act(() => api(`/api/providers/${provider.id}`, { method: 'DELETE' }))}>
+          Delete
+        </button>
+        {test && <span role="status">{test}</span>}
+      </div>
+      {error && <p className="error-text" role="alert">{error}</p>}
+      <h3>Credentials</h3>
+      {provider.credentials.length === 0 ? (
+        <p className="muted">No credentials{plugin?.credentialSchema ? ' — add one so requests can reach the upstream.' : ' (this provider needs none).'}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Weight</th>
+              <th>State</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {provider.credentials.map((c) => (
+              <tr key={c.id}>
+                <td>{c.name}</td>
+                <td>{c.weight}</td>
+                <td>
+                  <span className={`badge ${c.state === 'active' ? 'ok' : c.state === 'cooling' ? 'warn' : 'bad'}`}>{c.state}</span>
+                  {c.reason && <div className="muted small">{c.reason}</div>}
+                  {c.state === 'cooling' && c.cooldownUntil && <div className="muted small">until {new Date(c.cooldownUntil).toLocaleTimeString()}</div>}
+                </td>
+                <td className="row-actions">
+                  {c.state === 'disabled' && (
+                    <button type="button" className="secondary" onClick={() => act(() => api(`/api/credentials/${c.id}`, { method: 'PATCH', body: { enabled: true } }))}>
+                      Re-enable
+                    </button>
+                  )}
+                  <button type="button" className="danger" onClick={() => confirm(`Delete credential ${c.name}?`) && act(() => api(`/api/credentials/${c.id}`, { method: 'DELETE' }))}>
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {plugin?.credentialSchema && (
+        <>
+          <button type="button" className="secondary" onClick={() => setAddingCred((a) => !a)} aria-expanded={addingCred}>
+            {addingCred ? 'Cancel' : 'Add credential'}
+          </button>
+          {addingCred && <AddCredential provider={provider} plugin={plugin} onDone={() => (setAddingCred(false), onChange())} />}
+        </>
+      )}
+    </section>
+  );
+}
+
+function AddCredential({ provider, plugin, onDone }: { provider: ProviderView; plugin: PluginView; onDone: () => void }) {
+  const [name, setName] = useState('');
+  const [weight, setWeight] = useState(1);
+  const [secret, setSecret] = useState<Record<string, unknown>>({});
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form
+      className="form inline-form"
+      aria-label={`Add credential to ${provider.id}`}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        try {
+          await api(`/api/providers/${provider.id}/credentials`, { method: 'POST', body: { name, weight, secret } });
+          onDone();
+        } catch (err) {
+          setError(err instanceof ApiError ? err.message : String(err));
+        }
+      }}
+    >
+      <div className="field">
+        <label htmlFor={`cred-name-${provider.id}`}>Name</label>
+        <input id={`cred-name-${provider.id}`} required value={name} onChange={(e) => setName(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={`cred-weight-${provider.id}`}>Weight</label>
+        <input id={`cred-weight-${provider.id}`} type="number" min={0} max={1000} value={weight} onChange={(e) => setWeight(Number(e.target.value))} />
+      </div>
+      <SchemaForm schema={plugin.credentialSchema} value={secret} onChange={setSecret} idPrefix={`cred-${provider.id}`} />
+      <p className="muted small">Secrets are encrypted at rest (AES-256-GCM) and never shown again.</p>
+      {error && <p className="error-text" role="alert">{error}</p>}
+      <button type="submit">Save credential</button>
+    </form>
+  );
+}

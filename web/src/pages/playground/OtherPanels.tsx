@@ -1,0 +1,129 @@
+import { useState } from 'react';
+import { api } from '../../api/client';
+import { CodeView } from './CodeView';
+
+export function ImagesPanel({ models }: { models: string[] }) {
+  const [model, setModel] = useState(models[0] ?? '');
+  const [prompt, setPrompt] = useState('');
+  const [size, setSize] = useState('1024x1024');
+  const [n, setN] = useState(1);
+  const [images, setImages] = useState<string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const body = { model, prompt, n, size, response_format: 'b64_json' };
+  return (
+    <div className="playground">
+      <form
+        className="card form"
+        aria-label="Image request"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(null);
+          try {
+            const res = await api<{ data: Array<{ b64_json?: string; url?: string }> }>('/v1/images/generations', { method: 'POST', body });
+            setImages(res.data.map((d) => (d.b64_json ? `data:image/png;base64,${d.b64_json}` : d.url ?? '')));
+          } catch (err) {
+            setError(err instanceof Error ? err.message : String(err));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <div className="grid-3">
+          <div className="field">
+            <label htmlFor="img-model">Model</label>
+            <select id="img-model" value={model} onChange={(e) => setModel(e.target.value)}>
+              {models.map((m) => (
+                <option key={m}>{m}</option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="img-size">Size</label>
+            <select id="img-size" value={size} onChange={(e) => setSize(e.target.value)}>
+              {['256x256', '512x512', '1024x1024', '1792x1024', '1024x1792'].map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="img-n">Images</label>
+            <input id="img-n" type="number" min={1} max={4} value={n} onChange={(e) => setN(Number(e.target.value))} />
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor="img-prompt">Prompt</label>
+          <textarea id="img-prompt" rows={3} required value={prompt} onChange={(e) => setPrompt(e.target.value)} />
+        </div>
+        {error && <p className="error-text" role="alert">{error}</p>}
+        <button type="submit" disabled={busy || !prompt.trim()}>
+          {busy ? 'Generating…' : 'Generate'}
+        </button>
+      </form>
+      <div className="image-grid">
+        {images.map((src, i) => (
+          <img key={i} src={src} alt={`Generated image ${i + 1} for: ${prompt}`} />
+        ))}
+      </div>
+      {prompt.trim() && <CodeView path="/v1/images/generations" body={body} />}
+    </div>
+  );
+}
+
+export function EmbeddingsPanel({ models }: { models: string[] }) {
+  const [model, setModel] = useState(models[0] ?? '');
+  const [input, setInput] = useState('');
+  const [result, setResult] = useState<{ dims: number; preview: number[]; tokens: number }[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const lines = input.split('\n').filter((l) => l.trim());
+  const body = { model, input: lines.length === 1 ? lines[0] : lines, encoding_format: 'float' };
+  return (
+    <div className="playground">
+      <form
+        className="card form"
+        aria-label="Embeddings request"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setError(null);
+          try {
+            const res = await api<{ data: Array<{ embedding: number[] }>; usage: { prompt_tokens: number } }>('/v1/embeddings', { method: 'POST', body });
+            setResult(res.data.map((d) => ({ dims: d.embedding.length, preview: d.embedding.slice(0, 6), tokens: res.usage.prompt_tokens })));
+          } catch (err) {
+            setError(err instanceof Error ? err.message : String(err));
+          }
+        }}
+      >
+        <div className="field">
+          <label htmlFor="emb-model">Model</label>
+          <select id="emb-model" value={model} onChange={(e) => setModel(e.target.value)}>
+            {models.map((m) => (
+              <option key={m}>{m}</option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="emb-input">Input (one text per line)</label>
+          <textarea id="emb-input" rows={4} required value={input} onChange={(e) => setInput(e.target.value)} />
+        </div>
+        {error && <p className="error-text" role="alert">{error}</p>}
+        <button type="submit" disabled={!lines.length}>
+          Embed
+        </button>
+      </form>
+      {result && (
+        <section className="card" aria-label="Embeddings">
+          <p className="muted">{result[0]?.tokens} prompt tokens</p>
+          <ol>
+            {result.map((r, i) => (
+              <li key={i}>
+                {r.dims} dimensions: <code>[{r.preview.map((x) => x.toFixed(4)).join(', ')}, …]</code>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+      {lines.length > 0 && <CodeView path="/v1/embeddings" body={body} />}
+    </div>
+  );
+}

@@ -22,6 +22,52 @@ export interface AttemptRecord {
   cut?: boolean;
   /** Streams without upstream usage (cut, or an upstream that reports none): the text delivered, to count. */
   deliveredText?: string;
+  /** Set by billing in its afterAttempt: what the attempt cost upstream, in micro-credits (see AttemptBilling). */
+  costMicros?: number;
+  /** Set by billing in its afterAttempt: what the payer was charged (collected), in micro-credits. */
+  creditsMicros?: number;
+  /** Set by billing in its afterAttempt: the details (see AttemptBilling). */
+  billing?: AttemptBilling;
+}
+
+/**
+ * Billing's verdict on one attempt: the contract between billing and usage records.
+ *
+ * The billing hooks are first in combineHooks. Their afterAttempt writes onto the attempt record
+ * before it returns, so later afterAttempt hooks and every onRequestEnd listener (usage rows,
+ * metrics, the live feed) find the figures on `summary.attempts[i]`:
+ * - `costMicros`: what the attempt cost upstream at the provider's list price, converted to
+ *   micro-credits; `creditsMicros`: what the payer was charged (collected). Both are 0 for an
+ *   attempt that delivered nothing, `creditsMicros` is 0 when nobody pays (admin key, byok
+ *   mode), and both stay undefined when the target has no price.
+ * - `billing`: the details, including `settlementId` (the join key to billing_settlements: in
+ *   credits mode every attempt with a payer has exactly one settlement row, `settled` or
+ *   `released`) and `usage`, the tokens billed. When the upstream reported no usage (cut
+ *   streams, `deliveredText`), `billing.usage` holds the gateway's own tokenizer count and
+ *   `billing.usageCountedLocally` is true; the attempt's own `usage` stays the upstream's.
+ * Amounts are integer micro-units. Attempts refused before the call (402, 429) have no record.
+ */
+export interface AttemptBilling {
+  mode: 'byok' | 'credits';
+  /** The charged account (`user:<id>` or `project:<id>`); absent when nobody pays (admin key, byok mode). */
+  payer?: string;
+  /** Whether a price was found for the target. */
+  priced: boolean;
+  /** What the provider charges for this attempt at its list price, micro-USD. */
+  costMicroUsd: number;
+  /** What the billing rule charged the payer (0 when nobody pays). */
+  chargedMicroCredits: number;
+  /** What the ledger took: the charge, unless the balance ran out mid-request. */
+  collectedMicroCredits: number;
+  /** What was held before the call (0 when nothing was). */
+  reservedMicroCredits: number;
+  /** The usage billed: the upstream's, or counted by the gateway from the prompt and `deliveredText`. */
+  usage?: Usage;
+  usageCountedLocally?: boolean;
+  /** The billing_settlements row (credits mode with a payer). */
+  settlementId?: string;
+  /** Settling failed (e.g. the database was unreachable): nothing was charged, and reconciliation returns the hold. */
+  error?: string;
 }
 
 /** Everything known about a request when it ends, for usage records, metrics and the live feed. */

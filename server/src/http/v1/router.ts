@@ -7,16 +7,16 @@ import { authenticate } from '../authenticate';
 import { chatCompletionsHandler } from './chat';
 import { embeddingsHandler } from './embeddings';
 import { imagesHandler } from './images';
-import { getModelHandler, listModelsHandler } from './models';
+import { getModelHandler, listModelsHandler, type ModelExtras } from './models';
 
 /** The OpenAI-compatible API. Authentication runs before the body is read. */
-export function v1Router(deps: { auth: AuthChain; catalog: Catalog; dispatcher: Dispatcher; hooks: Required<GatewayHooks>; bodyLimit: string }): Router {
+export function v1Router(deps: { auth: AuthChain; catalog: Catalog; dispatcher: Dispatcher; hooks: Required<GatewayHooks>; bodyLimit: string; modelExtras?: ModelExtras }): Router {
   const router = Router();
   const json = express.json({ limit: deps.bodyLimit });
   router.post('/chat/completions', authenticate(deps.auth, 'chat'), json, chatCompletionsHandler(deps.dispatcher, deps.hooks));
   router.post('/embeddings', authenticate(deps.auth, 'embeddings'), json, embeddingsHandler(deps.dispatcher, deps.hooks));
   router.post('/images/generations', authenticate(deps.auth, 'images'), json, imagesHandler(deps.dispatcher, deps.hooks));
-  router.get('/models', authenticate(deps.auth, 'models'), listModelsHandler(deps.catalog));
-  router.get('/models/*id', authenticate(deps.auth, 'models'), getModelHandler(deps.catalog));
+  router.get('/models', authenticate(deps.auth, 'models'), listModelsHandler(deps.catalog, deps.modelExtras));
+  router.get('/models/*id', authenticate(deps.auth, 'models'), getModelHandler(deps.catalog, deps.modelExtras));
   return router;
 }

@@ -24,6 +24,7 @@ import { CredentialRepo } from './repos/credentials';
 import { ModelRepo } from './repos/models';
 import { ProviderRepo } from './repos/providers';
 import { seedMockProvider } from './seed';
+import { createObservability, type Observability } from './usage/observability';
 import { loadKeyring } from './vault/keyring';
 import { Vault, VaultError } from './vault/vault';
 
@@ -57,6 +58,8 @@ export interface Gateway {
   repos: { providers: ProviderRepo; credentials: CredentialRepo; models: ModelRepo };
   logger: Logger;
   adminKey: { key: string; file?: string; created: boolean };
+  /** Usage recording, analytics, metrics (and the circuit-state gauge), live feed. */
+  observability: Observability;
   /** The auth chain (admin key first, then auth methods). */
   authChain: AuthChain;
   /** Prices, credit ledger, budgets, billing rules. */
@@ -101,7 +104,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
     const dispatcher = new Dispatcher(catalog);
     // Billing first: it writes cost and charge onto each attempt before others read it.
-    const hooks = combineHooks([billing.hooks, ...(options.hooks ?? [])]);
+    const observability = createObservability({ db, logger, redisUrl: env.redisUrl });
+    const hooks = combineHooks([billing.hooks, ...(options.hooks ?? []), observability.hooks]);
     const app = createApp({
       hooks,
       logger,
@@ -111,6 +115,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       registry,
       ...repos,
       bodyLimit: env.bodyLimit,
+      observability,
       billing,
       modelExtras: (m) => modelExtras(catalog, (p, u) => billingService.priceFor(p, u), m),
       ready: async () => {
@@ -127,6 +132,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
       const addr = server.address() as AddressInfo;
       url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+      observability.attachLiveFeed(server, auth);
     }
 
     return {
@@ -142,13 +148,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       adminKey,
       authChain: auth,
       billing,
+      observability,
       async close() {
+        await observability.closeLiveFeed();
         if (server) {
           server.closeIdleConnections();
           await new Promise<void>((resolve) => server!.close(() => resolve()));
         }
         await billingService.close();
         await catalog.close();
+        await observability.close(); // writes the queued usage events
         await db.destroy();
       },
     };

@@ -10,7 +10,10 @@ import type { PluginRegistry } from '@switchyard/core';
 import type { CredentialRepo } from '../repos/credentials';
 import type { ModelRecord, ModelRepo } from '../repos/models';
 import type { ProviderRepo } from '../repos/providers';
+import { metricsRoute } from '../metrics/metrics-route';
+import type { Observability } from '../usage/observability';
 import { billingRoutes, publicBillingRoutes } from './admin/billing-routes';
+import { analyticsRoutes } from './admin/analytics-routes';
 import { catalogRoutes } from './admin/catalog-routes';
 import { pluginRoutes } from './admin/plugin-routes';
 import { authenticate } from './authenticate';
@@ -34,6 +37,8 @@ export interface AppDeps {
   modelExtras?: (m: ModelRecord) => Record<string, unknown>;
   /** Answers readiness (database reachable, etc.). */
   ready: () => Promise<boolean>;
+  /** Usage analytics (/api/analytics) and Prometheus metrics (/metrics). */
+  observability?: Observability;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -50,7 +55,11 @@ export function createApp(deps: AppDeps): Express {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready' });
   });
 
+  const obs = deps.observability;
+  if (obs) app.get('/metrics', metricsRoute(obs.metrics, obs.settings.metricsToken));
+
   app.use(requestId);
+  if (obs) app.use('/api/analytics', authenticate(deps.auth, 'admin'), analyticsRoutes({ usage: obs.usage }));
   app.use('/v1', v1Router(deps));
   // Unauthenticated: the public model list (when enabled) and payment webhooks (signed).
   app.use('/api/public', publicBillingRoutes(deps));

@@ -1,0 +1,190 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthMethod, Principal } from '@switchyard/spec';
+import { startTestGateway, TEST_ADMIN_KEY, type TestGateway } from '../../../test/support/gateway';
+import { AuthChain } from '../auth/auth-chain';
+import { presentedToken } from '../auth/credentials-from-request';
+import type { AttemptStart, RequestSummary } from '../dispatch/hooks';
+import { ActiveRequests } from '../metrics/active-requests';
+import type { UsageEvent } from '../usage/usage-event';
+import { LiveFeed } from './live-feed';
+import { connectDashboard, eventually, refusal, type TestDashboard } from './live-test-client';
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+const PRINCIPALS: Record<string, Principal> = {
+  'admin-token': { method: 'admin-key', id: 'admin-key', scopes: ['*'] },
+  'alice-token': { method: 'session', id: 'sess_alice', userId: 'alice', role: 'member', scopes: ['chat'] },
+  'bob-token': { method: 'session', id: 'sess_bob', userId: 'bob', role: 'viewer', scopes: [] },
+  // An API key of alice's: not a console user.
+  'alice-api-key': { method: 'api-key', id: 'key_alice', userId: 'alice', scopes: ['chat'] },
+};
+
+const bearer: AuthMethod = {
+  async authenticate(req) {
+    const token = presentedToken(req);
+    if (token === undefined) return { outcome: 'skip' };
+    const p = PRINCIPALS[token];
+    return p ? { outcome: 'ok', principal: p } : { outcome: 'deny', error: { status: 401, type: 'authentication_error', message: 'Incorrect API key provided.', code: 'invalid_api_key' } };
+  },
+};
+// Stands in for the identity work's session cookie: the handshake must hand cookies to the chain.
+const cookie: AuthMethod = {
+  async authenticate(req) {
+    const c = req.headers.cookie;
+    return typeof c === 'string' && c.includes('sy_session=alice-session') ? { outcome: 'ok', principal: PRINCIPALS['alice-token'] } : { outcome: 'skip' };
+  },
+};
+
+function event(id: string, userId: string | null, over: Partial<UsageEvent> = {}): UsageEvent {
+  return {
+    ts: Date.now(), requestId: id, endpoint: 'chat', authMethod: 'session', keyId: userId && `key_${userId}`, userId, projectId: null, pipelineId: null,
+    pipelineVersion: null, requestedModel: 'm', providerId: 'mock', modelId: 'mock-chat', upstreamModel: 'mock-chat', credentialId: 'cred_secretless',
+    attempts: 1, status: 200, errorType: null, errorCode: null, promptTokens: 10, completionTokens: 5, cachedTokens: 0, reasoningTokens: 0, images: 0,
+    tokensEstimated: false, costMicros: 100, creditsMicros: 150, latencyMs: 42.34, ttftMs: null, upstreamMs: 40, stream: false, cacheHit: false, ...over,
+  };
+}
+
+describe('live feed', () => {
+  let server: Server;
+  let url: string;
+  let live: LiveFeed;
+  const active = new ActiveRequests();
+  const open: TestDashboard[] = [];
+  const dashboard = async (opts: Parameters<typeof connectDashboard>[1]) => {
+    const d = await connectDashboard(url, opts);
+    open.push(d);
+    return d;
+  };
+
+  beforeAll(async () => {
+    server = createServer();
+    const auth = new AuthChain();
+    auth.set([{ id: 'cookie', method: cookie }, { id: 'bearer', method: bearer }]);
+    live = new LiveFeed({ server, auth, active, instanceId: 'gw_test', logger: silent, redisPrefix: 'unused', tickMs: 40 });
+    server.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    live.push(event('before_connect_alice', 'alice'));
+    live.push(event('before_connect_bob', 'bob'));
+  });
+  afterEach(() => {
+    for (const d of open.splice(0)) d.close();
+  });
+  afterAll(async () => {
+    await live.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it('refuses a handshake without credentials, with wrong ones, or from a bare API key', async () => {
+    const none = await refusal(url);
+    expect(none.data?.error).toMatchObject({ type: 'authentication_error', code: 'missing_api_key' });
+    const wrong = await refusal(url, { auth: { token: 'nope' } });
+    expect(wrong.data?.error).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key' });
+    const key = await refusal(url, { auth: { token: 'alice-api-key' } });
+    expect(key.data?.error).toMatchObject({ type: 'permission_error', code: 'live_forbidden' });
+    expect(key.message).toMatch(/console users/);
+  });
+
+  it('refuses the default namespace', async () => {
+    const { io } = await import('socket.io-client');
+    const s = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: 'admin-token' } });
+    const err = await new Promise<Error>((resolve) => s.once('connect_error', resolve));
+    s.disconnect();
+    expect(err.message).toMatch(/\/live/);
+  });
+
+  it('accepts the token in auth.token, in the Authorization header, or a session cookie', async () => {
+    const a = await dashboard({ auth: { token: 'admin-token' } });
+    await eventually(() => a.hello !== undefined, 'hello');
+    expect(a.hello).toEqual({ instance: 'gw_test', scope: { kind: 'all' } });
+    const b = await dashboard({ extraHeaders: { authorization: 'Bearer bob-token' } });
+    await eventually(() => b.hello !== undefined, 'hello');
+    expect(b.hello!.scope).toEqual({ kind: 'user', userId: 'bob' });
+    const c = await dashboard({ extraHeaders: { cookie: 'theme=dark; sy_session=alice-session' } });
+    await eventually(() => c.hello !== undefined, 'hello');
+    expect(c.hello!.scope).toEqual({ kind: 'user', userId: 'alice' });
+  });
+
+  it("gives admins everyone's traffic and each user only their own", async () => {
+    const admin = await dashboard({ auth: { token: 'admin-token' } });
+    const alice = await dashboard({ auth: { token: 'alice-token' } });
+    const bob = await dashboard({ auth: { token: 'bob-token' } });
+    await eventually(() => [admin, alice, bob].every((d) => d.hello), 'hellos');
+    // The recent backlog, filtered the same way.
+    expect(admin.recent.map((r) => r.id)).toEqual(expect.arrayContaining(['before_connect_alice', 'before_connect_bob']));
+    expect(alice.recent.every((r) => r.userId === 'alice')).toBe(true);
+    expect(alice.recent.map((r) => r.id)).toContain('before_connect_alice');
+    expect(bob.recent.map((r) => r.id)).not.toContain('before_connect_alice');
+
+    const statsFrom = { admin: admin.stats.length, alice: alice.stats.length, bob: bob.stats.length };
+    live.push(event('a1', 'alice'));
+    live.push(event('a2', 'alice', { status: 502, errorType: 'upstream_error' }));
+    live.push(event('b1', 'bob'));
+    live.push(event('k1', null)); // the admin key's own traffic: no user
+    await eventually(() => admin.requests.length >= 4 && alice.requests.length >= 2 && bob.requests.length >= 1, 'requests');
+    expect(admin.requests.map((r) => r.id).sort()).toEqual(['a1', 'a2', 'b1', 'k1']);
+    expect(alice.requests.map((r) => r.id).sort()).toEqual(['a1', 'a2']);
+    expect(bob.requests.map((r) => r.id)).toEqual(['b1']);
+
+    const sum = (list: TestDashboard['stats'], from: number) => list.slice(from).reduce(
+      (t, s) => ({ requests: t.requests + s.requests, errors: t.errors + s.errors, tokens: t.tokens + s.totalTokens, cost: t.cost + s.costMicros }),
+      { requests: 0, errors: 0, tokens: 0, cost: 0 },
+    );
+    await eventually(() => sum(admin.stats, statsFrom.admin).requests === 4 && sum(alice.stats, statsFrom.alice).requests === 2 && sum(bob.stats, statsFrom.bob).requests === 1, 'stats');
+    expect(sum(admin.stats, statsFrom.admin)).toEqual({ requests: 4, errors: 1, tokens: 60, cost: 400 });
+    expect(sum(alice.stats, statsFrom.alice)).toEqual({ requests: 2, errors: 1, tokens: 30, cost: 200 });
+    expect(sum(bob.stats, statsFrom.bob)).toEqual({ requests: 1, errors: 0, tokens: 15, cost: 100 });
+    expect(admin.stats[admin.stats.length - 1]).toMatchObject({ instances: 1, activeStreams: 0 });
+  });
+
+  it('sends figures and ids, never prompts, credentials or secrets', async () => {
+    const admin = await dashboard({ auth: { token: 'admin-token' } });
+    live.push(event('shape', 'alice'));
+    await eventually(() => admin.requests.some((r) => r.id === 'shape'), 'request');
+    const r = admin.requests.find((x) => x.id === 'shape')!;
+    expect(Object.keys(r).sort()).toEqual(
+      ['cacheHit', 'completionTokens', 'costMicros', 'creditsMicros', 'endpoint', 'errorType', 'id', 'instance', 'keyId', 'latencyMs', 'model', 'pipeline', 'projectId', 'promptTokens', 'provider', 'status', 'stream', 'time', 'ttftMs', 'userId'].sort(),
+    );
+    expect(r.latencyMs).toBe(42.3);
+  });
+
+  it('counts streams in flight, per user', async () => {
+    const admin = await dashboard({ auth: { token: 'admin-token' } });
+    const alice = await dashboard({ auth: { token: 'alice-token' } });
+    const bob = await dashboard({ auth: { token: 'bob-token' } });
+    const start = { requestId: 'str_1', principal: PRINCIPALS['alice-token'], endpoint: 'chat', providerId: 'mock', modelId: 'm', upstreamModel: 'm', request: { stream: true }, attempt: 1 } as AttemptStart;
+    active.hooks.beforeAttempt!(start);
+    await eventually(() => admin.stats.at(-1)?.activeStreams === 1 && alice.stats.at(-1)?.activeStreams === 1 && bob.stats.length > 0, 'active stream');
+    expect(bob.stats.at(-1)!.activeStreams).toBe(0);
+    active.hooks.onRequestEnd!({ requestId: 'str_1' } as RequestSummary);
+    await eventually(() => admin.stats.at(-1)?.activeStreams === 0 && alice.stats.at(-1)?.activeStreams === 0, 'stream ended');
+  });
+});
+
+describe('live feed on a gateway', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway();
+  });
+  afterAll(() => gw?.stop());
+
+  it('lets the admin key watch real requests', async () => {
+    const d = await connectDashboard(gw.url, { auth: { token: TEST_ADMIN_KEY } });
+    try {
+      const res = await fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { ...gw.auth, 'content-type': 'application/json', 'x-request-id': 'live_gw_1' },
+        body: JSON.stringify({ model: 'mock-chat', messages: [{ role: 'user', content: 'secret prompt words' }] }),
+      });
+      expect(res.status).toBe(200);
+      await eventually(() => d.requests.some((r) => r.id === 'live_gw_1'), 'the request on the feed');
+      expect(d.requests.find((r) => r.id === 'live_gw_1')).toMatchObject({ instance: gw.observability.instanceId, model: 'mock-chat', provider: 'mock', status: 200, keyId: 'admin-key' });
+      expect(JSON.stringify(d.requests)).not.toContain('secret prompt words');
+      await eventually(() => d.stats.some((s) => s.requests > 0), 'stats');
+    } finally {
+      d.close();
+    }
+  });
+});

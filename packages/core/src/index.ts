@@ -1,4 +1,5 @@
 export * from './errors';
 export * from './plugins';
 export { HOST_VERSION } from './version';
+export { createAjv } from './json-schema';
 export * from './pipeline';

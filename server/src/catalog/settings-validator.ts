@@ -1,7 +1,7 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createAjv } from '@switchyard/core';
 import type { JsonSchema } from '@switchyard/spec';
 
-const ajv = new Ajv2020({ allErrors: true, strict: false, useDefaults: true });
+const ajv = createAjv({ useDefaults: true });
 const compiled = new WeakMap<JsonSchema, ReturnType<typeof ajv.compile>>();
 
 /**

@@ -1,4 +1,5 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { createAjv } from '../json-schema';
 import type { JsonSchema } from '@switchyard/spec';
 import { conditionError } from './condition/parser';
 import { checkTimeZone } from './scope';
@@ -38,7 +39,7 @@ const FORMAT_CHECKS: Record<string, (s: string) => string | undefined> = {
   },
 };
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
+const ajv = createAjv();
 for (const [name, check] of Object.entries(FORMAT_CHECKS)) ajv.addFormat(name, { type: 'string', validate: (s: string) => check(s) === undefined });
 
 const compiled = new WeakMap<object, ValidateFunction>();

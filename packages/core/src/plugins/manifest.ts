@@ -1,4 +1,4 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createAjv } from '../json-schema';
 import semver from 'semver';
 import type { AnyPlugin, PluginKind, PluginManifest } from '@switchyard/spec';
 
@@ -19,7 +19,7 @@ const manifestSchema = {
   },
 };
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
+const ajv = createAjv();
 const validateShape = ajv.compile(manifestSchema);
 
 /** The functions each kind must export besides its manifest. */

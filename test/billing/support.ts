@@ -19,7 +19,7 @@ function countingMock(id: string, opts: { usage: boolean }): ProviderPlugin {
   return {
     manifest: { ...mockPlugin.manifest, id, name: `${id} (test)` },
     createProvider(settings, ctx): ProviderInstance {
-      const inner = mockPlugin.createProvider(settings, ctx);
+      const inner = (mockPlugin as ProviderPlugin).createProvider(settings, ctx);
       return {
         async chat(request, c) {
           upstreamCalls.count++;
@@ -77,7 +77,7 @@ export const testPrincipals: AuthMethod = {
     const m = /^Bearer test:(.+)$/.exec(raw);
     if (!m) return { outcome: 'skip' };
     const fields = Object.fromEntries(m[1].split(';').map((kv) => kv.split('=') as [string, string]));
-    return { outcome: 'ok', principal: { method: 'test', id: fields.key ?? `key-${fields.user ?? fields.project}`, userId: fields.user, projectId: fields.project, scopes: ['*'] } };
+    return { outcome: 'ok', principal: { method: 'test', id: fields.key ?? `key-${fields.user ?? fields.project}`, userId: fields.user, projectId: fields.project, scopes: ['chat', 'embeddings', 'images', 'models'] } };
   },
 };
 

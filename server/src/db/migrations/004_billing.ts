@@ -54,6 +54,8 @@ export async function up(db: Knex): Promise<void> {
     t.bigInteger('credit_limit').notNullable().defaultTo(0);
     t.bigInteger('created_at').notNullable();
     t.bigInteger('updated_at').notNullable();
+    // The last line of defence: the database itself refuses an overdraft past the credit line.
+    t.check('balance >= -credit_limit', {}, 'billing_accounts_no_overdraft');
   });
 
   await db.schema.createTable('billing_journal', (t) => {

@@ -110,6 +110,14 @@ export function billingRoutes(deps: { billing: BillingService }): Router {
   r.use(express.json({ limit: '1mb' }));
 
   const priceView = (p: PriceRecord) => ({ ...p, price: userPrice(p, billing.settings) });
+  // A credit line cannot be lowered below what the account already owes (the same condition the
+  // database checks), so the update is conditional.
+  const setCreditLimit = async (id: string, limit: number) => {
+    const changed = await db('billing_accounts').where({ id }).andWhereRaw('balance >= ?', [-limit]).update({ credit_limit: limit, updated_at: Date.now() });
+    if (changed > 0) return;
+    if (!(await db('billing_accounts').where({ id }).first())) throw errors.notFound(`No account '${id}'.`);
+    throw errors.invalidRequest('The balance is below that credit line; top up first or choose a larger one.', 'creditLimit', 'balance_below_credit_line');
+  };
 
   r.get('/settings', (_req, res) => {
     res.json({ ...billing.settings, availableRules: billing.rules.available(), paymentProviders: billing.payments.list() });
@@ -186,7 +194,7 @@ export function billingRoutes(deps: { billing: BillingService }): Router {
     const body = validateAccount(req.body);
     const id = payerAccountId(body.kind, body.ownerId);
     await ensureAccount(db, id);
-    if (body.creditLimit !== undefined) await db('billing_accounts').where({ id }).update({ credit_limit: body.creditLimit, updated_at: Date.now() });
+    if (body.creditLimit !== undefined) await setCreditLimit(id, body.creditLimit);
     res.status(201).json(await getAccount(db, id));
   });
   r.get('/accounts/:id', async (req, res) => {
@@ -197,7 +205,7 @@ export function billingRoutes(deps: { billing: BillingService }): Router {
   r.patch('/accounts/:id', async (req, res) => {
     const body = validateAccountPatch(req.body);
     const id = accountParam(req);
-    if ((await db('billing_accounts').where({ id }).update({ credit_limit: body.creditLimit, updated_at: Date.now() })) === 0) throw errors.notFound(`No account '${id}'.`);
+    await setCreditLimit(id, body.creditLimit);
     res.json(await getAccount(db, id));
   });
   r.post('/accounts/:id/topups', async (req, res) => {

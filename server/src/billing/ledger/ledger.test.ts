@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storageBackends } from '../../../../test/support/backends';
+import { createTempDatabase, type TempDatabase } from '../../../../test/support/postgres';
+import { openDatabase, type Db } from '../../db/connect';
+import { addSpendAndRead, readSpend, spentIn } from '../budgets/budget-usage';
+import { payerOf, SYSTEM } from './accounts';
+import { addCredit, adjust, expireGrants } from './credits';
+import { release, reserve, settle } from './holds';
+import { postEntry } from './journal';
+import { readPeriodUsage } from './period-usage';
+import { audit, getAccount, lineBalances } from './queries';
+import { releaseExpiredHolds } from './reconcile';
+
+const details = { endpoint: 'chat', providerId: 'p', modelId: 'm', upstreamModel: 'm', promptTokens: 1, completionTokens: 1, cachedTokens: 0, cacheWriteTokens: 0, images: 0, countedLocally: false, costUsd: 0 };
+
+describe('payerOf', () => {
+  it('charges the project, else the user; never the admin key or an ownerless principal', () => {
+    expect(payerOf({ method: 'api-key', id: 'k', userId: 'u', projectId: 'p', scopes: [] })).toBe('project:p');
+    expect(payerOf({ method: 'api-key', id: 'k', userId: 'u', scopes: [] })).toBe('user:u');
+    expect(payerOf({ method: 'admin-key', id: 'admin-key', userId: 'u', scopes: ['*'] })).toBeUndefined();
+    expect(payerOf({ method: 'api-key', id: 'k', scopes: [] })).toBeUndefined();
+    expect(payerOf(undefined)).toBeUndefined();
+  });
+});
+
+describe.each(await storageBackends())('ledger (%s)', (backend) => {
+  let db: Db;
+  let temp: TempDatabase | undefined;
+  let dir: string;
+
+  beforeAll(async () => {
+    temp = backend === 'postgres' ? await createTempDatabase() : undefined;
+    dir = mkdtempSync(path.join(tmpdir(), 'sy-ledger-'));
+    db = await openDatabase({ databaseUrl: temp?.url, dataDir: dir });
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await temp?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const balance = async (id: string) => (await getAccount(db, id))?.balance;
+
+  it('refuses an unbalanced journal entry and writes nothing', async () => {
+    await expect(postEntry(db, { kind: 'adjust', accountId: 'user:x' }, [{ account: 'user:x', amount: 5 }, { account: SYSTEM.adjustments, amount: -4 }])).rejects.toThrow(/does not balance/);
+    await expect(postEntry(db, { kind: 'adjust', accountId: 'user:x' }, [{ account: 'user:x', amount: 0.5 }, { account: SYSTEM.adjustments, amount: -0.5 }])).rejects.toThrow(/integer/);
+    expect(await db('billing_journal').where({ account_id: 'user:x' })).toEqual([]);
+  });
+
+  it('holds only what the balance covers, atomically', async () => {
+    await addCredit(db, { accountId: 'user:a', amount: 100, kind: 'topup' });
+    expect(await reserve(db, { accountId: 'user:a', requestId: 'r1', attempt: 1, ttlMs: 60_000, amountFor: () => 70 })).toMatchObject({ ok: true, amount: 70 });
+    expect(await reserve(db, { accountId: 'user:a', requestId: 'r2', attempt: 1, ttlMs: 60_000, amountFor: () => 31 })).toEqual({ ok: false, amount: 31, available: 30 });
+    expect(await reserve(db, { accountId: 'user:a', requestId: 'r3', attempt: 1, ttlMs: 60_000, amountFor: () => 30 })).toMatchObject({ ok: true });
+    expect(await getAccount(db, 'user:a')).toMatchObject({ balance: 0, held: 100 });
+    expect(await reserve(db, { accountId: 'user:none', requestId: 'r4', attempt: 1, ttlMs: 60_000, amountFor: () => 1 })).toEqual({ ok: false, amount: 1, available: 0 });
+  });
+
+  it('settles the actual charge, returns the rest, and records the month', async () => {
+    await addCredit(db, { accountId: 'user:b', amount: 1000, kind: 'topup' });
+    const held = await reserve(db, { accountId: 'user:b', requestId: 's1', attempt: 1, ttlMs: 60_000, amountFor: () => 300 });
+    if (!held.ok) throw new Error('not held');
+    let seen;
+    const s = await settle(db, {
+      accountId: 'user:b',
+      holdId: held.holdId,
+      reserved: 300,
+      requestId: 's1',
+      attempt: 1,
+      details,
+      budgets: [],
+      chargeFor: (period) => {
+        seen = period;
+        return { charged: 120, gross: 150, tokens: 42 };
+      },
+    });
+    expect(seen).toMatchObject({ microCredits: 0, tokens: 0, requests: 0 });
+    expect(s).toMatchObject({ charged: 120, collected: 120, heldAtSettle: true });
+    expect(await getAccount(db, 'user:b')).toMatchObject({ balance: 880, held: 0 });
+    const month = new Date().toISOString().slice(0, 7);
+    expect(await readPeriodUsage(db, 'user:b', month)).toEqual({ period: month, microCredits: 150, tokens: 42, requests: 1 });
+    const lines = await lineBalances(db);
+    expect(lines.get(SYSTEM.revenue)).toBeGreaterThanOrEqual(120);
+  });
+
+  it('takes a charge above the hold from the balance, only as far as it goes', async () => {
+    await addCredit(db, { accountId: 'user:c', amount: 100, kind: 'topup' });
+    const held = await reserve(db, { accountId: 'user:c', requestId: 'o1', attempt: 1, ttlMs: 60_000, amountFor: () => 60 });
+    if (!held.ok) throw new Error('not held');
+    const s = await settle(db, { accountId: 'user:c', holdId: held.holdId, reserved: 60, requestId: 'o1', attempt: 1, details, budgets: [], chargeFor: () => ({ charged: 500, gross: 500, tokens: 1 }) });
+    expect(s).toMatchObject({ charged: 500, collected: 100 });
+    expect(await balance('user:c')).toBe(0);
+  });
+
+  it('releases a failed attempt\'s hold once', async () => {
+    await addCredit(db, { accountId: 'user:d', amount: 50, kind: 'topup' });
+    const held = await reserve(db, { accountId: 'user:d', requestId: 'f1', attempt: 1, ttlMs: 60_000, amountFor: () => 50 });
+    if (!held.ok) throw new Error('not held');
+    await release(db, { accountId: 'user:d', holdId: held.holdId, reserved: 50, requestId: 'f1', attempt: 1, details });
+    await release(db, { accountId: 'user:d', holdId: held.holdId, reserved: 50, requestId: 'f1', attempt: 1, details });
+    expect(await getAccount(db, 'user:d')).toMatchObject({ balance: 50, held: 0 });
+    // Reconciliation finds it closed too (it releases only the other tests' open holds).
+    await releaseExpiredHolds(db, Date.now() + 120_000);
+    expect(await getAccount(db, 'user:d')).toMatchObject({ balance: 50, held: 0 });
+    expect(await getAccount(db, 'user:a')).toMatchObject({ balance: 100, held: 0 });
+  });
+
+  it('credits a payment id once', async () => {
+    expect(await addCredit(db, { accountId: 'user:e', amount: 10, kind: 'topup', externalId: 'pay-1' })).toMatchObject({ added: true });
+    expect(await addCredit(db, { accountId: 'user:e', amount: 10, kind: 'topup', externalId: 'pay-1' })).toMatchObject({ added: false });
+    expect(await balance('user:e')).toBe(10);
+  });
+
+  it('expires only the unspent part of a grant, and never more than the balance', async () => {
+    const now = Date.now();
+    await addCredit(db, { accountId: 'user:f', amount: 100, kind: 'grant', expiresAt: now + 1000 });
+    await addCredit(db, { accountId: 'user:f', amount: 100, kind: 'topup' });
+    const held = await reserve(db, { accountId: 'user:f', requestId: 'g1', attempt: 1, ttlMs: 60_000, amountFor: () => 50, now });
+    if (!held.ok) throw new Error('not held');
+    await settle(db, { accountId: 'user:f', holdId: held.holdId, reserved: 50, requestId: 'g1', attempt: 1, details, budgets: [], now, chargeFor: () => ({ charged: 30, gross: 30, tokens: 1 }) });
+    expect(await balance('user:f')).toBe(170);
+    expect(await expireGrants(db, now + 2000)).toBeGreaterThanOrEqual(1);
+    expect(await balance('user:f')).toBe(100);
+    // A grant larger than the balance that is left takes only the balance.
+    await addCredit(db, { accountId: 'user:g', amount: 100, kind: 'grant', expiresAt: now + 1000 });
+    expect(await adjust(db, 'user:g', -80, 'test')).toBe(true);
+    await expireGrants(db, now + 2000);
+    expect(await balance('user:g')).toBe(0);
+  });
+
+  it('counts budget spend atomically under concurrency', async () => {
+    const w = { scope: 'user' as const, scopeId: 'spender', periodKey: 'day:2026-01-01' };
+    await Promise.all(Array.from({ length: 50 }, () => addSpendAndRead(db, [w], 3)));
+    expect(spentIn(await readSpend(db, [w]), w)).toBe(150);
+  });
+
+  it('keeps the books balanced through all of the above', async () => {
+    const report = await audit(db);
+    expect(report).toMatchObject({ unbalancedEntries: [], mismatchedAccounts: [], total: 0 });
+    expect(report.holds.fromLines).toBe(report.holds.open);
+  });
+});

@@ -19,6 +19,8 @@ import { openDatabase, type Db } from './db/connect';
 import { Dispatcher } from './dispatch/dispatcher';
 import { combineHooks, type GatewayHooks } from './dispatch/hooks';
 import { createApp } from './http/app';
+import { createIdentity, identityAuthMethods, SYSTEM_ACTOR, type Identity } from './identity';
+import { identitySettings, type IdentitySettings } from './identity/settings';
 import { createLogger } from './logger';
 import { CredentialRepo } from './repos/credentials';
 import { ModelRepo } from './repos/models';
@@ -45,6 +47,8 @@ export interface GatewayOptions {
   listen?: boolean;
   /** Extra request-path hooks (tests, embedding). */
   hooks?: GatewayHooks[];
+  /** Identity and security settings over those from the environment (tests, embedding). */
+  identity?: Partial<IdentitySettings>;
 }
 
 export interface Gateway {
@@ -64,6 +68,10 @@ export interface Gateway {
   authChain: AuthChain;
   /** Prices, credit ledger, budgets, billing rules. */
   billing: BillingService;
+  /** Users, sessions, API keys and the audit log (`identity.audit.record(...)`). */
+  identity: Identity;
+  /** First run only (no owner yet): the one-time setup link, for main.ts to print. Never logged. */
+  setup?: { url: string; token: string; expiresAt: number };
   close(): Promise<void>;
 }
 
@@ -81,8 +89,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     for (const p of options.plugins ?? []) registry.register(p, { packageName: '(embedded)' });
 
     const repos = { providers: new ProviderRepo(db), credentials: new CredentialRepo(db, vault), models: new ModelRepo(db) };
+    const identity = createIdentity({ db, logger, settings: identitySettings(options.identity, process.env) });
     const config = options.config ?? loadConfigFile(env.configFile, env.configFileExplicit);
     if (config) await applyConfig(config, repos);
+    if (config && (config.providers.length > 0 || config.models.length > 0)) {
+      // Ids only: the file's credentials carry secrets.
+      await identity.audit.recordQuietly({ actor: SYSTEM_ACTOR, action: 'config.apply', target: { type: 'config', id: path.basename(env.configFile) }, details: { providers: config.providers.map((p) => p.id), models: config.models.map((m) => m.id) } });
+    }
     if (env.seedMock && (await seedMockProvider(repos))) logger.info('empty database: added the mock provider (models mock-chat, mock-embed, mock-image)');
 
     const catalog = new Catalog({ registry, ...repos, logger, hostVersion: HOST_VERSION });
@@ -97,7 +110,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
     const adminKey = resolveAdminKey(env.adminKey, env.dataDir);
     const auth = new AuthChain();
-    auth.set([{ id: 'admin-key', method: adminKeyAuth(adminKey.key) }]);
+    auth.set([{ id: 'admin-key', method: adminKeyAuth(adminKey.key) }, ...identityAuthMethods(identity, registry, logger)]);
+    await identity.sessions.purgeExpired();
 
     billing = await BillingService.start({ db, registry, catalog, logger });
     const billingService = billing;
@@ -118,6 +132,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       observability,
       billing,
       modelExtras: (m) => modelExtras(catalog, (p, u) => billingService.priceFor(p, u), m),
+      identity,
       ready: async () => {
         await db.raw('select 1');
         return true;
@@ -135,6 +150,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       observability.attachLiveFeed(server, auth);
     }
 
+    const setupToken = await identity.setup.issueToken();
+    const setup = setupToken && { url: `${url}/setup?token=${setupToken.token}`, ...setupToken };
+    if (setup) logger.info({ expiresAt: new Date(setup.expiresAt).toISOString() }, 'first run: no owner account yet; open the setup link printed on the console');
+
     return {
       app,
       server,
@@ -149,6 +168,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       authChain: auth,
       billing,
       observability,
+      identity,
+      setup,
       async close() {
         await observability.closeLiveFeed();
         if (server) {
@@ -158,6 +179,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         await billingService.close();
         await catalog.close();
         await observability.close(); // writes the queued usage events
+        await identity.close(); // writes the buffered key last-used times
         await db.destroy();
       },
     };

@@ -13,6 +13,7 @@ try {
   if (gw.adminKey.created) lines.push(`  Admin key (shown once, saved in ${gw.adminKey.file}): ${gw.adminKey.key}`);
   else if (gw.adminKey.file) lines.push(`  Admin key: in ${gw.adminKey.file}`);
   else lines.push('  Admin key: the value of SWITCHYARD_ADMIN_KEY');
+  if (gw.setup) lines.push(`  First run: create the owner account at ${gw.setup.url}  (single use, valid until ${new Date(gw.setup.expiresAt).toISOString()}; a restart prints a new link)`);
   lines.push(`  Try: curl ${gw.url}/v1/chat/completions -H "Authorization: Bearer <admin key>" -H "Content-Type: application/json" -d '{"model":"mock-chat","messages":[{"role":"user","content":"Hello"}]}'\n`);
   process.stdout.write(lines.join('\n') + '\n');
 

@@ -10,6 +10,13 @@ import type { PluginRegistry } from '@switchyard/core';
 import type { CredentialRepo } from '../repos/credentials';
 import type { ModelRecord, ModelRepo } from '../repos/models';
 import type { ProviderRepo } from '../repos/providers';
+import type { Identity } from '../identity';
+import { adminGuard } from '../identity/authorize';
+import { apiCors, v1Cors } from '../identity/cors';
+import { securityHeaders } from '../identity/security-headers';
+import { publicAuthRoutes } from './admin/auth-routes';
+import { auditCatalogChanges } from './admin/catalog-audit';
+import { identityRoutes } from './admin/identity-routes';
 import { metricsRoute } from '../metrics/metrics-route';
 import type { Observability } from '../usage/observability';
 import { billingRoutes, publicBillingRoutes } from './admin/billing-routes';
@@ -39,13 +46,16 @@ export interface AppDeps {
   ready: () => Promise<boolean>;
   /** Usage analytics (/api/analytics) and Prometheus metrics (/metrics). */
   observability?: Observability;
+  /** Users, sessions, API keys, audit log, and the security settings. */
+  identity: Identity;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.identity.settings.trustProxy);
+  app.use(securityHeaders());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -59,12 +69,15 @@ export function createApp(deps: AppDeps): Express {
   if (obs) app.get('/metrics', metricsRoute(obs.metrics, obs.settings.metricsToken));
 
   app.use(requestId);
+  // Identity and access: CORS, sign-in and first run, then one role gate for everything else under /api.
+  app.use('/v1', v1Cors(deps.identity.settings.v1CorsAnyOrigin));
+  app.use('/api', apiCors(deps.identity.settings.corsOrigins), publicAuthRoutes(deps), adminGuard(authenticate(deps.auth, 'admin')));
   if (obs) app.use('/api/analytics', authenticate(deps.auth, 'admin'), analyticsRoutes({ usage: obs.usage }));
   app.use('/v1', v1Router(deps));
   // Unauthenticated: the public model list (when enabled) and payment webhooks (signed).
   app.use('/api/public', publicBillingRoutes(deps));
   app.use('/api/billing', authenticate(deps.auth, 'admin'), billingRoutes(deps));
-  app.use('/api', authenticate(deps.auth, 'admin'), catalogRoutes(deps), pluginRoutes(deps));
+  app.use('/api', authenticate(deps.auth, 'admin'), auditCatalogChanges(deps), catalogRoutes(deps), pluginRoutes(deps), identityRoutes(deps));
 
   // Unknown API paths answer like OpenAI does, in its error shape.
   app.use(['/v1', '/api'], (req, _res, next) => {

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { errors } from '@switchyard/core';
-import type { AuthRequest } from '@switchyard/spec';
+import type { AuthRequest, Principal } from '@switchyard/spec';
 import type { AuthChain } from '../auth/auth-chain';
 
 export function toAuthRequest(req: Request): AuthRequest {
@@ -9,16 +9,16 @@ export function toAuthRequest(req: Request): AuthRequest {
 
 /** Authenticates with the auth chain and, when `scope` is given, requires it. */
 export function authenticate(chain: AuthChain, scope?: string): RequestHandler {
+  const admit = (principal: Principal, res: Response, next: NextFunction) => {
+    if (scope && !principal.scopes.includes('*') && !principal.scopes.includes(scope)) {
+      return next(errors.forbidden(`This key does not have the '${scope}' scope.`, 'missing_scope'));
+    }
+    res.locals.principal = principal;
+    next();
+  };
   return (req: Request, res: Response, next: NextFunction) => {
-    chain.authenticate(toAuthRequest(req)).then(
-      (principal) => {
-        if (scope && !principal.scopes.includes('*') && !principal.scopes.includes(scope)) {
-          return next(errors.forbidden(`This key does not have the '${scope}' scope.`, 'missing_scope'));
-        }
-        res.locals.principal = principal;
-        next();
-      },
-      next,
-    );
+    // Already authenticated by an earlier gate (the /api guard): check the scope, do not ask the chain again.
+    if (res.locals.principal) return admit(res.locals.principal, res, next);
+    chain.authenticate(toAuthRequest(req)).then((principal) => admit(principal, res, next), next);
   };
 }

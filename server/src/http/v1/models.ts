@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { errors } from '@switchyard/core';
 import type { Model } from '@switchyard/spec';
 import type { Catalog } from '../../catalog/catalog';
+import { modelAllowed } from '../../identity/model-access';
 import type { ModelRecord } from '../../repos/models';
 
 /** Extra fields for a model object (billing adds `capabilities` and `pricing`); OpenAI's schema allows them. */
@@ -11,7 +12,8 @@ const toModel = (m: ModelRecord, extras?: ModelExtras): Model => ({ ...extras?.(
 
 export function listModelsHandler(catalog: Catalog, extras?: ModelExtras) {
   return (_req: Request, res: Response): void => {
-    res.json({ object: 'list', data: catalog.models().map((m) => toModel(m, extras)) });
+    const visible = catalog.models().filter((m) => modelAllowed(res.locals.principal, m.id, catalog));
+    res.json({ object: 'list', data: visible.map((m) => toModel(m, extras)) });
   };
 }
 
@@ -21,7 +23,7 @@ export function getModelHandler(catalog: Catalog, extras?: ModelExtras) {
     const raw = req.params.id as unknown;
     const id = Array.isArray(raw) ? raw.join('/') : String(raw);
     const found = catalog.models().find((m) => m.id === id);
-    if (!found) throw errors.modelNotFound(id);
+    if (!found || !modelAllowed(res.locals.principal, id, catalog)) throw errors.modelNotFound(id);
     res.json(toModel(found, extras));
   };
 }

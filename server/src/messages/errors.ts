@@ -1,0 +1,70 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { GatewayError } from '@switchyard/core';
+import { toGatewayError } from '../http/errors';
+import type { AnthropicErrorBody, AnthropicErrorType } from './types';
+
+export interface AnthropicError {
+  status: number;
+  body: AnthropicErrorBody;
+  retryAfterMs?: number;
+}
+
+/**
+ * A gateway failure as Anthropic reports failures: its status set (400, 401, 402, 403, 404,
+ * 413, 429, 500, 504, 529) and error types. Conflicts and other 4xx read as invalid requests;
+ * an overloaded or unavailable upstream (503, 529, or type overloaded_error) as 529 overloaded,
+ * which Anthropic clients know to retry; timeouts as 504; anything else server-side as 500.
+ */
+export function toAnthropicError(err: unknown, requestId: string | null = null): AnthropicError {
+  const gw = GatewayError.is(err) ? err : toGatewayError(err);
+  const [status, type] = statusAndType(gw);
+  return {
+    status,
+    body: { type: 'error', error: { type, message: gw.message }, request_id: requestId },
+    ...(gw.retryAfterMs !== undefined ? { retryAfterMs: gw.retryAfterMs } : {}),
+  };
+}
+
+function statusAndType(gw: GatewayError): [number, AnthropicErrorType] {
+  if (gw.type === 'overloaded_error') return [529, 'overloaded_error'];
+  switch (gw.status) {
+    case 401:
+      return [401, 'authentication_error'];
+    case 402:
+      return [402, 'billing_error'];
+    case 403:
+      return [403, 'permission_error'];
+    case 404:
+      return [404, 'not_found_error'];
+    case 413:
+      return [413, 'request_too_large'];
+    case 429:
+      return [429, 'rate_limit_error'];
+    case 408:
+    case 504:
+      return [504, 'timeout_error'];
+    case 503:
+    case 529:
+      return [529, 'overloaded_error'];
+  }
+  if (gw.status >= 400 && gw.status < 500) return [400, 'invalid_request_error'];
+  return [500, 'api_error'];
+}
+
+/** Sends an Anthropic-shaped error (with Retry-After when known), unless the response has begun. */
+export function sendAnthropicError(res: Response, err: unknown): void {
+  if (res.headersSent) return;
+  const out = toAnthropicError(err, res.locals.requestId ?? null);
+  if (out.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(out.retryAfterMs / 1000))));
+  res.status(out.status).json(out.body);
+}
+
+/**
+ * The error handler of the /v1/messages route: authentication, body parsing, validation and
+ * upstream failures all reach Anthropic clients in Anthropic's error shape. Client aborts have
+ * nobody to answer.
+ */
+export const anthropicErrorHandler: ErrorRequestHandler = (err, _req, res, next) => {
+  if (res.headersSent) return next(err);
+  sendAnthropicError(res, err);
+};

@@ -6,7 +6,8 @@ import { release, reserve, settle } from '../../server/src/billing/ledger/holds'
 import { listEntries } from '../../server/src/billing/ledger/queries';
 import { storageBackends, type Backend } from '../support/backends';
 import { createTempDatabase, type TempDatabase } from '../support/postgres';
-import { balanceOf, expectBooksBalanced, startBillingGateway, topUp, type BillingGateway } from './support';
+import { errors } from '@switchyard/core';
+import { asUser, balanceOf, chat, creditsMode, expectBooksBalanced, price, settlements, startBillingGateway, topUp, type BillingGateway } from './support';
 
 const details = { endpoint: 'chat', providerId: 'up', modelId: 'chat', upstreamModel: 'mock-chat', promptTokens: 10, completionTokens: 5, cachedTokens: 0, cacheWriteTokens: 0, images: 0, countedLocally: false, costUsd: 0 };
 
@@ -97,6 +98,37 @@ describe.each(await storageBackends())('crash recovery (%s)', (backend) => {
       gw.billing.reconcile(now),
     ]);
     expect(await balanceOf(gw, 'user:racing')).toEqual(expect.objectContaining({ balance: 500, held: 0 }));
+    await expectBooksBalanced(gw);
+  });
+});
+
+describe.each(await storageBackends())('a later hook refusing the attempt (%s)', (backend) => {
+  let gw: BillingGateway;
+  let refuse = false;
+
+  beforeAll(async () => {
+    gw = await startBillingGateway(backend, {
+      hooks: [
+        {
+          beforeAttempt() {
+            if (refuse) throw errors.rateLimited('refused by a later hook', undefined, 'test_refusal');
+          },
+        },
+      ],
+    });
+    await creditsMode(gw);
+    await price(gw, 'up', 'mock-chat', { inputPer1M: 1_000_000, outputPer1M: 2_000_000 });
+  });
+  afterAll(() => gw?.stop());
+
+  it('gets billing\'s hold back at once, not at its expiry', async () => {
+    await topUp(gw, 'user:refused', 1000);
+    refuse = true;
+    const r = await chat(gw, asUser('refused'), { model: 'chat', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] });
+    expect(r.status).toBe(429);
+    expect(r.body.error.code).toBe('test_refusal');
+    expect(await balanceOf(gw, 'user:refused')).toEqual(expect.objectContaining({ balance: 1000, held: 0 }));
+    expect(await settlements(gw, { account_id: 'user:refused' })).toEqual([expect.objectContaining({ status: 'released', charged: 0 })]);
     await expectBooksBalanced(gw);
   });
 });

@@ -88,10 +88,10 @@ export interface BillingGateway extends TestGateway {
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
 }
 
-export async function startBillingGateway(backend: Backend, options: { env?: Record<string, string>; config?: ConfigFile } = {}): Promise<BillingGateway> {
+export async function startBillingGateway(backend: Backend, options: { env?: Record<string, string>; config?: ConfigFile; hooks?: GatewayHooks[] } = {}): Promise<BillingGateway> {
   const summaries: RequestSummary[] = [];
   const recorder: GatewayHooks = { onRequestEnd: (s) => void summaries.push(s) };
-  const gw = await startTestGateway({ backend, config: options.config ?? BILLING_CONFIG, plugins: TEST_PLUGINS, hooks: [recorder], env: options.env });
+  const gw = await startTestGateway({ backend, config: options.config ?? BILLING_CONFIG, plugins: TEST_PLUGINS, hooks: [recorder, ...(options.hooks ?? [])], env: options.env });
   gw.authChain.set([
     { id: 'admin-key', method: adminKeyAuth(TEST_ADMIN_KEY) },
     { id: 'test', method: testPrincipals },

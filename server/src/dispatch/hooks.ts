@@ -105,7 +105,9 @@ export interface AttemptStart {
 /**
  * Extension points on the request path. Billing reserves before each attempt and settles after
  * it; usage, metrics and the live feed listen to request ends. `beforeAttempt` may throw a
- * GatewayError (402, 429) to refuse the attempt before any upstream call.
+ * GatewayError (402, 429) to refuse the attempt before any upstream call; the hooks before it in
+ * combineHooks then get an afterAttempt with that error and a record that never reaches the
+ * request summary, so they can undo their part (billing returns its hold).
  */
 export interface GatewayHooks {
   beforeAttempt?(start: AttemptStart): Promise<unknown> | unknown;
@@ -118,7 +120,17 @@ export function combineHooks(list: GatewayHooks[]): Required<GatewayHooks> {
   return {
     async beforeAttempt(start) {
       const tokens: unknown[] = new Array(list.length);
-      for (let i = 0; i < list.length; i++) if (list[i].beforeAttempt) tokens[i] = await list[i].beforeAttempt!(start);
+      for (let i = 0; i < list.length; i++) {
+        if (!list[i].beforeAttempt) continue;
+        try {
+          tokens[i] = await list[i].beforeAttempt!(start);
+        } catch (err) {
+          // A later hook refused the attempt: the earlier ones are told it ended before any call,
+          // so whatever they did is undone (billing returns its hold).
+          await undoEarlier(list.slice(0, i), start, tokens, err);
+          throw err;
+        }
+      }
       return tokens;
     },
     async afterAttempt(start, token, outcome, error) {
@@ -135,4 +147,25 @@ export function combineHooks(list: GatewayHooks[]): Required<GatewayHooks> {
       }
     },
   };
+}
+
+async function undoEarlier(earlier: GatewayHooks[], start: AttemptStart, tokens: unknown[], err: unknown): Promise<void> {
+  const gw = err as Partial<GatewayError> | undefined;
+  const refused: AttemptRecord = {
+    providerId: start.providerId,
+    modelId: start.modelId,
+    upstreamModel: start.upstreamModel,
+    credentialId: null,
+    status: typeof gw?.status === 'number' ? gw.status : 500,
+    errorType: gw?.type ?? 'server_error',
+    errorCode: gw?.code ?? null,
+    latencyMs: 0,
+  };
+  for (let i = 0; i < earlier.length; i++) {
+    try {
+      await earlier[i].afterAttempt?.(start, tokens[i], { ...refused }, err as GatewayError);
+    } catch {
+      // Undoing is best effort; the refusal is what the client must see.
+    }
+  }
 }

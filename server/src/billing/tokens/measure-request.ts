@@ -90,23 +90,15 @@ function measureImages(req: ImageGenerationRequest, tok: ModelTokenizer): Reques
   };
 }
 
-/** Anthropic-style /messages bodies: everything but the settings is prompt. */
-function measureMessages(req: Record<string, unknown>, tok: ModelTokenizer, defaultMaxOutput: number): RequestMeasure {
-  const raw = tok.count(JSON.stringify({ system: req.system, messages: req.messages, tools: req.tools }));
-  const max = typeof req.max_tokens === 'number' ? req.max_tokens : defaultMaxOutput;
-  return { promptTokens: tok.total(raw), maxOutputTokens: max };
-}
-
 /** The most a request can use: its prompt counted with the model's tokenizer, and its output limit. */
 export function measureRequest(endpoint: Endpoint, request: unknown, tok: ModelTokenizer, defaultMaxOutput: number): RequestMeasure {
   switch (endpoint) {
     case 'chat':
+    case 'messages': // /v1/messages is converted to the canonical chat form before dispatch
       return measureChat(request as ChatCompletionRequest, tok, defaultMaxOutput);
     case 'embeddings':
       return measureEmbeddings(request as EmbeddingRequest, tok);
     case 'images':
       return measureImages(request as ImageGenerationRequest, tok);
-    case 'messages':
-      return measureMessages(request as Record<string, unknown>, tok, defaultMaxOutput);
   }
 }

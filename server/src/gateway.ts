@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HOST_VERSION, loadPlugins, PluginRegistry } from '@switchyard/core';
+import { createAuthMethods, HOST_VERSION, loadPlugins, PluginRegistry, pluginReloadRequested, watchPlugins, type EnabledAuthPlugin } from '@switchyard/core';
 import type { AnyPlugin, Logger } from '@switchyard/spec';
 import type { Express } from 'express';
 import { adminKeyAuth } from './auth/admin-key';
@@ -49,6 +49,10 @@ export interface GatewayOptions {
   hooks?: GatewayHooks[];
   /** Identity and security settings over those from the environment (tests, embedding). */
   identity?: Partial<IdentitySettings>;
+  /** Auth plugins used after the built-in methods, in order, with their settings. */
+  authPlugins?: EnabledAuthPlugin[];
+  /** Reload local plugins when their files change (default: NODE_ENV=development or SWITCHYARD_PLUGIN_RELOAD=1). */
+  pluginReload?: boolean;
 }
 
 export interface Gateway {
@@ -85,7 +89,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let billing: BillingService | undefined;
   try {
     const registry = new PluginRegistry(HOST_VERSION, logger);
-    await loadPlugins(registry, { pluginDirs: options.pluginDirs ?? [path.join(REPO_ROOT, 'plugins')], packageJsonPath: path.join(REPO_ROOT, 'package.json') });
+    const pluginDirs = options.pluginDirs ?? [path.join(REPO_ROOT, 'plugins')];
+    await loadPlugins(registry, { pluginDirs, packageJsonPath: path.join(REPO_ROOT, 'package.json') });
     for (const p of options.plugins ?? []) registry.register(p, { packageName: '(embedded)' });
 
     const repos = { providers: new ProviderRepo(db), credentials: new CredentialRepo(db, vault), models: new ModelRepo(db) };
@@ -110,7 +115,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
     const adminKey = resolveAdminKey(env.adminKey, env.dataDir);
     const auth = new AuthChain();
-    auth.set([{ id: 'admin-key', method: adminKeyAuth(adminKey.key) }, ...identityAuthMethods(identity, registry, logger)]);
+    auth.set([{ id: 'admin-key', method: adminKeyAuth(adminKey.key) }, ...identityAuthMethods(identity, registry, logger), ...createAuthMethods(registry, options.authPlugins ?? [], { logger, services: identity.services })]);
     await identity.sessions.purgeExpired();
 
     billing = await BillingService.start({ db, registry, catalog, logger });
@@ -155,6 +160,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (setup) logger.info({ expiresAt: new Date(setup.expiresAt).toISOString() }, 'first run: no owner account yet; open the setup link printed on the console');
 
     return {
+    // Development: local plugins reload when their files change; the catalog picks up new provider versions.
+    const reloader = (options.pluginReload ?? pluginReloadRequested(process.env)) ? await watchPlugins(registry, { pluginDirs, logger, onReload: () => catalog.reload() }) : undefined;
+
       app,
       server,
       url,
@@ -172,6 +180,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       setup,
       async close() {
         await observability.closeLiveFeed();
+        await reloader?.close();
         if (server) {
           server.closeIdleConnections();
           await new Promise<void>((resolve) => server!.close(() => resolve()));

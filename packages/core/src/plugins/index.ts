@@ -1,5 +1,9 @@
 export { PluginRegistry } from './registry';
 export type { LoadedPlugin, RefusedPlugin, PluginSource } from './registry';
 export { checkPlugin, PLUGIN_KINDS } from './manifest';
-export { discoverPlugins, loadCandidate, loadPlugins, PLUGIN_PACKAGE_FIELD } from './loader';
+export { candidateAt, discoverPlugins, loadCandidate, loadPlugins, registerModule, PLUGIN_PACKAGE_FIELD } from './loader';
 export type { PluginCandidate } from './loader';
+export { PluginReloader, watchPlugins, pluginReloadRequested } from './reload';
+export type { PluginRef, PluginReloadEvent, PluginReloaderOptions } from './reload';
+export { createAuthMethods } from './auth-methods';
+export type { EnabledAuthPlugin } from './auth-methods';

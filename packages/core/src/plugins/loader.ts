@@ -40,10 +40,16 @@ function entryOf(dir: string, pkg: PackageJson): string {
   return path.resolve(dir, rel);
 }
 
-async function candidateAt(dir: string): Promise<PluginCandidate | undefined> {
+/** The plugin in one package folder, or undefined when the folder holds none (or is gone). */
+export async function candidateAt(dir: string): Promise<PluginCandidate | undefined> {
   const pkg = await readPackageJson(dir);
   if (!pkg?.[PLUGIN_PACKAGE_FIELD]?.plugin) return undefined;
-  const real = await realpath(dir);
+  let real: string;
+  try {
+    real = await realpath(dir);
+  } catch {
+    return undefined;
+  }
   return { packageName: pkg.name ?? path.basename(dir), dir: real, entry: entryOf(real, pkg) };
 }
 
@@ -57,7 +63,11 @@ export async function discoverPlugins(options: { pluginDirs: string[]; packageJs
   for (const base of options.pluginDirs) {
     let names: string[] = [];
     try {
-      names = (await readdir(base, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+      // Dot-folders are never plugins: they hold the dev reloader's working copies, among others.
+      names = (await readdir(base, { withFileTypes: true }))
+        .filter((d) => (d.isDirectory() || d.isSymbolicLink()) && !d.name.startsWith('.'))
+        .map((d) => d.name)
+        .sort();
     } catch {
       continue;
     }
@@ -85,10 +95,18 @@ export async function discoverPlugins(options: { pluginDirs: string[]; packageJs
 
 /** Imports one candidate and registers it; import failures are refusals, not crashes. */
 export async function loadCandidate(registry: PluginRegistry, candidate: PluginCandidate, bustCache = false): Promise<boolean> {
+  const url = pathToFileURL(candidate.entry).href + (bustCache ? `?t=${Date.now()}` : '');
+  return registerModule(registry, candidate, url);
+}
+
+/**
+ * Imports a plugin module from `url` and registers what it exports (`default`, or `plugin`) as
+ * the plugin of `candidate`'s folder. An import failure is a refusal with the reason, never a crash.
+ */
+export async function registerModule(registry: PluginRegistry, candidate: PluginCandidate, url: string): Promise<boolean> {
   const source: PluginSource = { packageName: candidate.packageName, path: candidate.dir };
   let mod: Record<string, unknown>;
   try {
-    const url = pathToFileURL(candidate.entry).href + (bustCache ? `?t=${Date.now()}` : '');
     mod = (await import(url)) as Record<string, unknown>;
   } catch (err) {
     registry.refuse(candidate.packageName, source, [`failed to load ${candidate.entry}: ${(err as Error).message}`]);

@@ -58,6 +58,8 @@ export class PluginRegistry {
     }
     const p = plugin as AnyPlugin;
     this.refusedByName.delete(name);
+    // A folder that loads again after a refusal (a fixed plugin, reloaded) is no longer refused.
+    if (source.path !== undefined) this.dropRefusals(source.path);
     this.plugins.set(`${p.manifest.kind}:${p.manifest.id}`, { plugin: p, source });
     this.logger?.info({ plugin: p.manifest.id, kind: p.manifest.kind, version: p.manifest.version }, 'plugin loaded');
     this.emit();
@@ -65,6 +67,8 @@ export class PluginRegistry {
   }
 
   refuse(name: string, source: PluginSource, reasons: string[]): void {
+    // One folder has one current refusal: the latest attempt to load it.
+    if (source.path !== undefined) this.dropRefusals(source.path);
     this.refusedByName.set(name, { name, source, reasons });
     this.logger?.error({ plugin: name, source: source.packageName ?? source.path, reasons }, `plugin refused: ${name}: ${reasons.join('; ')}`);
     this.emit();
@@ -72,6 +76,34 @@ export class PluginRegistry {
 
   unregister(kind: PluginKind, id: string): void {
     if (this.plugins.delete(`${kind}:${id}`)) this.emit();
+  }
+
+  /** Forgets everything that came from one folder (plugins and refusals), e.g. when it was deleted. */
+  removeSource(sourcePath: string): void {
+    let changed = this.dropRefusals(sourcePath);
+    for (const [key, loaded] of this.plugins) {
+      if (loaded.source.path === sourcePath) {
+        this.plugins.delete(key);
+        changed = true;
+      }
+    }
+    if (changed) this.emit();
+  }
+
+  /** The plugins loaded from one folder. */
+  fromSource(sourcePath: string): LoadedPlugin[] {
+    return [...this.plugins.values()].filter((l) => l.source.path === sourcePath);
+  }
+
+  private dropRefusals(sourcePath: string): boolean {
+    let dropped = false;
+    for (const [name, r] of this.refusedByName) {
+      if (r.source.path === sourcePath) {
+        this.refusedByName.delete(name);
+        dropped = true;
+      }
+    }
+    return dropped;
   }
 
   get<K extends PluginKind>(kind: K, id: string): PluginOfKind<K> | undefined {

@@ -39,7 +39,8 @@ export interface SecurityGateway extends Gateway {
 
 /**
  * A real gateway on a random port like test/support's, but with its logs captured (debug level)
- * and identity settings adjustable, for the security suites.
+ * and identity settings adjustable, for the security suites. Password hashing is cheaper than in
+ * production (N = 2^12) to keep the suites fast; passwords.test.ts covers the real parameters.
  */
 export async function startSecurityGateway(options: { backend: Backend; identity?: Partial<IdentitySettings>; config?: ConfigFile; env?: Record<string, string> }): Promise<SecurityGateway> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sy-sec-'));
@@ -64,7 +65,7 @@ export async function startSecurityGateway(options: { backend: Backend; identity
     },
   });
   const logger = createLogger('debug', sink);
-  const gw = await createGateway({ env, logger, config: options.config ?? { providers: [], models: [], pipelines: [] }, identity: options.identity });
+  const gw = await createGateway({ env, logger, config: options.config ?? { providers: [], models: [], pipelines: [] }, identity: { scrypt: { log2N: 12, r: 8, p: 1 }, ...options.identity } });
   const responses: Captured[] = [];
   const call = async (method: string, p: string, o: { headers?: Record<string, string>; body?: unknown; raw?: string } = {}): Promise<Reply> => {
     const headers: Record<string, string> = { ...o.headers };

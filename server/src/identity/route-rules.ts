@@ -61,13 +61,13 @@ export const ADMIN_ROUTE_RULES: RouteRule[] = [
   { method: 'GET', path: '/audit.csv', access: 'admin' },
   { method: 'GET', path: '/audit/verify', access: 'admin' },
 
-  // Usage analytics: read by everyone with a role; retention is a setting
+  // Usage analytics: read by everyone with a role (the routes narrow non-admins to their own traffic); status and retention are admin business
   { method: 'GET', path: '/analytics/summary', access: 'viewer' },
   { method: 'GET', path: '/analytics/timeseries', access: 'viewer' },
   { method: 'GET', path: '/analytics/breakdown', access: 'viewer' },
   { method: 'GET', path: '/analytics/events', access: 'viewer' },
-  { method: 'GET', path: '/analytics/status', access: 'viewer' },
-  { method: 'GET', path: '/analytics/retention', access: 'viewer' },
+  { method: 'GET', path: '/analytics/status', access: 'admin' },
+  { method: 'GET', path: '/analytics/retention', access: 'admin' },
   { method: 'PUT', path: '/analytics/retention', access: 'admin' },
 
   // Billing: prices and settings are readable by all roles; accounts, money and budgets are admin business

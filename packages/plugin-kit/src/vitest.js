@@ -5,14 +5,18 @@
  *   // vitest.config.ts
  *   import { pluginTestConfig } from '@switchyard/plugin-kit/vitest';
  *   export default pluginTestConfig();
+ *
+ * Plain JavaScript on purpose: vitest loads its config file with Node's own loader, which does
+ * not read TypeScript from linked packages.
  */
 import { defineConfig } from 'vitest/config';
 
-export function pluginTestConfig(overrides: { include?: string[]; testTimeout?: number } = {}) {
+/** @param {{ include?: string[]; testTimeout?: number }} [overrides] */
+export function pluginTestConfig(overrides = {}) {
   return defineConfig({
     test: {
       include: overrides.include ?? ['src/**/*.test.ts', 'test/**/*.test.ts'],
-      exclude: ['**/node_modules/**', '**/.sy-reload/**'],
+      exclude: ['**/node_modules/**'],
       // isolated-vm (script nodes) needs --no-node-snapshot in every process that creates an isolate.
       pool: 'forks',
       execArgv: ['--no-node-snapshot'],

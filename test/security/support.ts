@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { ConfigFile } from '../../server/src/config/config-file';
 import { readEnv } from '../../server/src/config/env';
+import type { GatewayHooks } from '../../server/src/dispatch/hooks';
 import { createGateway, type Gateway } from '../../server/src/gateway';
 import type { IdentitySettings } from '../../server/src/identity/settings';
 import { createLogger } from '../../server/src/logger';
@@ -42,7 +43,7 @@ export interface SecurityGateway extends Gateway {
  * and identity settings adjustable, for the security suites. Password hashing is cheaper than in
  * production (N = 2^12) to keep the suites fast; passwords.test.ts covers the real parameters.
  */
-export async function startSecurityGateway(options: { backend: Backend; identity?: Partial<IdentitySettings>; config?: ConfigFile; env?: Record<string, string> }): Promise<SecurityGateway> {
+export async function startSecurityGateway(options: { backend: Backend; identity?: Partial<IdentitySettings>; config?: ConfigFile; env?: Record<string, string>; hooks?: GatewayHooks[] }): Promise<SecurityGateway> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sy-sec-'));
   const tempDb = options.backend === 'postgres' ? await createTempDatabase() : undefined;
   const env = readEnv({
@@ -65,7 +66,7 @@ export async function startSecurityGateway(options: { backend: Backend; identity
     },
   });
   const logger = createLogger('debug', sink);
-  const gw = await createGateway({ env, logger, config: options.config ?? { providers: [], models: [], pipelines: [] }, identity: { scrypt: { log2N: 12, r: 8, p: 1 }, ...options.identity } });
+  const gw = await createGateway({ env, logger, config: options.config ?? { providers: [], models: [], pipelines: [] }, identity: { scrypt: { log2N: 12, r: 8, p: 1 }, ...options.identity }, hooks: options.hooks });
   const responses: Captured[] = [];
   const call = async (method: string, p: string, o: { headers?: Record<string, string>; body?: unknown; raw?: string } = {}): Promise<Reply> => {
     const headers: Record<string, string> = { ...o.headers };

@@ -176,6 +176,12 @@ export interface BillingContext {
  * the plain price instead). They must be pure and fast: they run on the request path.
  */
 export interface BillingRule {
+  /**
+   * False when the rule never reads `ctx.account.periodUsage`. The host then skips reading it and
+   * settles without holding the payer's lock for the whole settlement (faster for busy payers).
+   * Absent means true: the month so far is read under the payer's lock, so it is exact.
+   */
+  readsPeriodUsage?: boolean;
   /** The most a request can cost, reserved before the upstream call. */
   estimate(input: { promptTokens: number; maxOutputTokens: number; images?: BillableUsage['images'] }, ctx: BillingContext): number;
   /** What a finished attempt costs. */

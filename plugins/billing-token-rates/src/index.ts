@@ -34,6 +34,8 @@ export default defineBillingPlugin({
   createRule(settings) {
     const minimum = Number(settings.minimumPerRequest ?? 0);
     return {
+      // Token rates have no memory: settlements need not wait on each other.
+      readsPeriodUsage: false,
       estimate: (input, ctx) => Math.max(minimum, valueOfEstimate(input, ctx.price, ctx.endpoint)),
       charge: (input, ctx) => Math.max(minimum, valueOfUsage(input, ctx.price, ctx.endpoint)),
     };

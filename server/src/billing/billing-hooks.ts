@@ -79,6 +79,7 @@ export function billingHooks(deps: HookDeps): GatewayHooks {
         attempt: start.attempt,
         ttlMs: s.holdTtlSeconds * 1000,
         now,
+        readsPeriodUsage: rule.rule.readsPeriodUsage !== false,
         amountFor: (period) => deps.rules.estimate(rule, measure, context(start, card, payer, period)),
       });
       if (!held.ok) throw insufficientCredits(held.amount, held.available);
@@ -145,6 +146,7 @@ async function settleAttempt(deps: HookDeps, start: AttemptStart, token: Attempt
       attempt: start.attempt,
       details: details(cost),
       budgets: token.bound.map((b) => b.window),
+      readsPeriodUsage: rule.rule.readsPeriodUsage !== false,
       chargeFor: (period) => ({
         charged: deps.rules.charge(rule, used.input, context(start, card, payer, period)),
         gross: plain.charge(used.input, context(start, card, payer, period)),

@@ -23,8 +23,10 @@ export interface ReserveInput {
   requestId: string;
   attempt: number;
   ttlMs: number;
-  /** The most the request can cost, given the payer's month so far (the rule's estimate). */
-  amountFor(period: PeriodUsage): number;
+  /** Whether `amountFor` needs the payer's month so far (the rule reads period usage). */
+  readsPeriodUsage: boolean;
+  /** The most the request can cost (the rule's estimate). */
+  amountFor(period: PeriodUsage | undefined): number;
   now?: number;
 }
 
@@ -33,38 +35,58 @@ export type ReserveResult =
   /** Not enough credit: nothing was written. `available` is what the payer could spend. */
   | { ok: false; amount: number; available: number };
 
-/** One small transaction: read the month, hold the estimate, journal it. */
+/** Thrown inside the reserving transaction to roll it back when the balance cannot cover the hold. */
+class NotEnoughCredit extends Error {
+  constructor(
+    readonly amount: number,
+    readonly available: number,
+  ) {
+    super('not enough credit');
+  }
+}
+
+/**
+ * One small transaction: hold the estimate and journal it. The conditional UPDATE of the payer's
+ * row comes last, so that row is locked only until the commit; if it updates nothing, the
+ * transaction is rolled back and nothing was written.
+ */
 export async function reserve(db: Db, input: ReserveInput): Promise<ReserveResult> {
   const now = input.now ?? Date.now();
-  return db.transaction(async (trx) => {
-    const amount = input.amountFor(await readPeriodUsage(trx, input.accountId, monthKey(now)));
-    // Nothing to hold (a free allowance covers it): the settlement still runs under the lock.
-    if (amount === 0) return { ok: true, holdId: null, amount };
-    const held = await trx('billing_accounts')
-      .where({ id: input.accountId })
-      .andWhereRaw('balance - ? >= -credit_limit', [amount])
-      .update({ balance: trx.raw('balance - ?', [amount]), updated_at: now });
-    if (held === 0) {
-      const row = await trx('billing_accounts').where({ id: input.accountId }).first();
-      return { ok: false, amount, available: row ? Number(row.balance) + Number(row.credit_limit) : 0 };
-    }
-    const holdId = newId('hold');
-    await trx('billing_holds').insert({
-      id: holdId,
-      account_id: input.accountId,
-      amount,
-      request_id: input.requestId,
-      attempt: input.attempt,
-      status: 'open',
-      created_at: now,
-      expires_at: now + input.ttlMs,
+  try {
+    return await db.transaction(async (trx) => {
+      const period = input.readsPeriodUsage ? await readPeriodUsage(trx, input.accountId, monthKey(now)) : undefined;
+      const amount = input.amountFor(period);
+      // Nothing to hold (a free allowance covers it): the settlement still runs under the lock.
+      if (amount === 0) return { ok: true as const, holdId: null, amount };
+      const holdId = newId('hold');
+      await trx('billing_holds').insert({
+        id: holdId,
+        account_id: input.accountId,
+        amount,
+        request_id: input.requestId,
+        attempt: input.attempt,
+        status: 'open',
+        created_at: now,
+        expires_at: now + input.ttlMs,
+      });
+      await postEntry(trx, { kind: 'reserve', accountId: input.accountId, requestId: input.requestId, holdId, at: now }, [
+        { account: input.accountId, amount: -amount },
+        { account: SYSTEM.holds, amount },
+      ]);
+      const held = await trx('billing_accounts')
+        .where({ id: input.accountId })
+        .andWhereRaw('balance - ? >= -credit_limit', [amount])
+        .update({ balance: trx.raw('balance - ?', [amount]), updated_at: now });
+      if (held === 0) {
+        const row = await trx('billing_accounts').where({ id: input.accountId }).first();
+        throw new NotEnoughCredit(amount, row ? Number(row.balance) + Number(row.credit_limit) : 0);
+      }
+      return { ok: true as const, holdId, amount };
     });
-    await postEntry(trx, { kind: 'reserve', accountId: input.accountId, requestId: input.requestId, holdId, at: now }, [
-      { account: input.accountId, amount: -amount },
-      { account: SYSTEM.holds, amount },
-    ]);
-    return { ok: true, holdId, amount };
-  });
+  } catch (err) {
+    if (err instanceof NotEnoughCredit) return { ok: false, amount: err.amount, available: err.available };
+    throw err;
+  }
 }
 
 /** What the settlement row records about the attempt. */
@@ -88,8 +110,10 @@ export interface SettleInput {
   reserved: number;
   requestId: string;
   attempt: number;
-  /** The rule's charge, given the payer's month so far (read under the payer's lock, so exact). */
-  chargeFor(period: PeriodUsage): { charged: number; gross: number; tokens: number };
+  /** Whether `chargeFor` needs the payer's month so far (then it is read under the payer's lock). */
+  readsPeriodUsage: boolean;
+  /** The rule's charge, and the plain value and tokens that go into the payer's month. */
+  chargeFor(period: PeriodUsage | undefined): { charged: number; gross: number; tokens: number };
   details: SettlementDetails;
   /** Budget windows the charge counts against. */
   budgets: SpendWindow[];
@@ -107,43 +131,57 @@ export interface SettleResult {
   spendAfter: Map<string, number>;
 }
 
+/** Locks the payer's row (PostgreSQL; SQLite has one writer anyway) and says what it may still spend. */
+async function lockAvailable(trx: Db, accountId: string): Promise<number> {
+  const q = trx('billing_accounts').where({ id: accountId });
+  const row = await (isPostgres(trx) ? q.forUpdate() : q).first();
+  return row ? Math.max(0, Number(row.balance) + Number(row.credit_limit)) : 0;
+}
+
 /**
  * One small transaction: close the hold, charge the actual cost, return the rest. A charge above
  * the hold (an upstream that used more than estimated) is taken from the balance only down to the
  * credit line; the shortfall is recorded (charged - collected), never owed below zero.
+ *
+ * The payer's row is locked for the whole settlement only when it must be: when the rule reads
+ * the month so far (two settlements must not both spend the same allowance) or when the charge
+ * exceeds the hold (the balance must be read). Otherwise its UPDATE is the last statement.
  */
 export async function settle(db: Db, input: SettleInput): Promise<SettleResult> {
   const now = input.now ?? Date.now();
+  const month = monthKey(now);
   return db.transaction(async (trx) => {
     let held = 0;
     if (input.holdId) {
       const closed = await trx('billing_holds').where({ id: input.holdId, status: 'open' }).update({ status: 'settled', closed_at: now });
       held = closed > 0 ? input.reserved : 0;
     }
-    const accountQuery = trx('billing_accounts').where({ id: input.accountId });
-    const account = await (isPostgres(trx) ? accountQuery.forUpdate() : accountQuery).first();
-    const available = account ? Math.max(0, Number(account.balance) + Number(account.credit_limit)) : 0;
-
-    const period = monthKey(now);
-    const { charged, gross, tokens } = input.chargeFor(await readPeriodUsage(trx, input.accountId, period));
+    let available: number | undefined;
+    let period: PeriodUsage | undefined;
+    if (input.readsPeriodUsage) {
+      available = await lockAvailable(trx, input.accountId);
+      period = await readPeriodUsage(trx, input.accountId, month);
+    }
+    const { charged, gross, tokens } = input.chargeFor(period);
     const fromHold = Math.min(charged, held);
-    const extra = Math.min(charged - fromHold, available);
+    if (charged > fromHold && available === undefined) available = await lockAvailable(trx, input.accountId);
+    const extra = Math.min(charged - fromHold, available ?? 0);
     const collected = fromHold + extra;
     const balanceChange = held - fromHold - extra;
 
-    if (balanceChange !== 0 && account) {
-      await trx('billing_accounts').where({ id: input.accountId }).update({ balance: trx.raw('balance + ?', [balanceChange]), updated_at: now });
-    }
     await postEntry(trx, { kind: 'settle', accountId: input.accountId, requestId: input.requestId, holdId: input.holdId ?? undefined, at: now }, [
       { account: SYSTEM.holds, amount: -held },
       { account: input.accountId, amount: balanceChange },
       { account: SYSTEM.revenue, amount: collected },
     ]);
+    const settlementId = await insertSettlement(trx, input, { status: 'settled', charged, collected, now });
     await consumeGrants(trx, input.accountId, collected, now);
-    await addPeriodUsage(trx, input.accountId, period, gross, tokens);
+    await addPeriodUsage(trx, input.accountId, month, gross, tokens);
     await addSpend(trx, input.budgets, charged);
     const spendAfter = input.budgets.length > 0 ? await readSpend(trx, input.budgets) : new Map<string, number>();
-    const settlementId = await insertSettlement(trx, input, { status: 'settled', charged, collected, now });
+    if (balanceChange !== 0) {
+      await trx('billing_accounts').where({ id: input.accountId }).update({ balance: trx.raw('balance + ?', [balanceChange]), updated_at: now });
+    }
     return { settlementId, charged, collected, heldAtSettle: held > 0 || !input.holdId, spendAfter };
   });
 }
@@ -163,7 +201,7 @@ export async function release(db: Db, input: ReleaseInput): Promise<void> {
   const now = input.now ?? Date.now();
   await db.transaction(async (trx) => {
     if (input.holdId) await returnHold(trx, { id: input.holdId, accountId: input.accountId, amount: input.reserved, requestId: input.requestId }, 'released', now);
-    await insertSettlement(trx, { ...input, budgets: [] }, { status: 'released', charged: 0, collected: 0, now });
+    await insertSettlement(trx, input, { status: 'released', charged: 0, collected: 0, now });
   });
 }
 
@@ -182,7 +220,7 @@ export async function returnHold(trx: Db, hold: { id: string; accountId: string;
   return true;
 }
 
-async function insertSettlement(trx: Db, input: Omit<SettleInput, 'chargeFor'>, outcome: { status: 'settled' | 'released'; charged: number; collected: number; now: number }): Promise<string> {
+async function insertSettlement(trx: Db, input: Pick<SettleInput, 'requestId' | 'attempt' | 'holdId' | 'accountId' | 'reserved' | 'details'>, outcome: { status: 'settled' | 'released'; charged: number; collected: number; now: number }): Promise<string> {
   const id = newId('stl');
   const d = input.details;
   await trx('billing_settlements').insert({

@@ -52,16 +52,16 @@ describe.each(await storageBackends())('ledger (%s)', (backend) => {
 
   it('holds only what the balance covers, atomically', async () => {
     await addCredit(db, { accountId: 'user:a', amount: 100, kind: 'topup' });
-    expect(await reserve(db, { accountId: 'user:a', requestId: 'r1', attempt: 1, ttlMs: 60_000, amountFor: () => 70 })).toMatchObject({ ok: true, amount: 70 });
-    expect(await reserve(db, { accountId: 'user:a', requestId: 'r2', attempt: 1, ttlMs: 60_000, amountFor: () => 31 })).toEqual({ ok: false, amount: 31, available: 30 });
-    expect(await reserve(db, { accountId: 'user:a', requestId: 'r3', attempt: 1, ttlMs: 60_000, amountFor: () => 30 })).toMatchObject({ ok: true });
+    expect(await reserve(db, { accountId: 'user:a', requestId: 'r1', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 70 })).toMatchObject({ ok: true, amount: 70 });
+    expect(await reserve(db, { accountId: 'user:a', requestId: 'r2', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 31 })).toEqual({ ok: false, amount: 31, available: 30 });
+    expect(await reserve(db, { accountId: 'user:a', requestId: 'r3', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 30 })).toMatchObject({ ok: true });
     expect(await getAccount(db, 'user:a')).toMatchObject({ balance: 0, held: 100 });
-    expect(await reserve(db, { accountId: 'user:none', requestId: 'r4', attempt: 1, ttlMs: 60_000, amountFor: () => 1 })).toEqual({ ok: false, amount: 1, available: 0 });
+    expect(await reserve(db, { accountId: 'user:none', requestId: 'r4', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 1 })).toEqual({ ok: false, amount: 1, available: 0 });
   });
 
   it('settles the actual charge, returns the rest, and records the month', async () => {
     await addCredit(db, { accountId: 'user:b', amount: 1000, kind: 'topup' });
-    const held = await reserve(db, { accountId: 'user:b', requestId: 's1', attempt: 1, ttlMs: 60_000, amountFor: () => 300 });
+    const held = await reserve(db, { accountId: 'user:b', requestId: 's1', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 300 });
     if (!held.ok) throw new Error('not held');
     let seen;
     const s = await settle(db, {
@@ -70,6 +70,7 @@ describe.each(await storageBackends())('ledger (%s)', (backend) => {
       reserved: 300,
       requestId: 's1',
       attempt: 1,
+      readsPeriodUsage: true,
       details,
       budgets: [],
       chargeFor: (period) => {
@@ -88,16 +89,16 @@ describe.each(await storageBackends())('ledger (%s)', (backend) => {
 
   it('takes a charge above the hold from the balance, only as far as it goes', async () => {
     await addCredit(db, { accountId: 'user:c', amount: 100, kind: 'topup' });
-    const held = await reserve(db, { accountId: 'user:c', requestId: 'o1', attempt: 1, ttlMs: 60_000, amountFor: () => 60 });
+    const held = await reserve(db, { accountId: 'user:c', requestId: 'o1', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 60 });
     if (!held.ok) throw new Error('not held');
-    const s = await settle(db, { accountId: 'user:c', holdId: held.holdId, reserved: 60, requestId: 'o1', attempt: 1, details, budgets: [], chargeFor: () => ({ charged: 500, gross: 500, tokens: 1 }) });
+    const s = await settle(db, { accountId: 'user:c', holdId: held.holdId, reserved: 60, requestId: 'o1', attempt: 1, readsPeriodUsage: false, details, budgets: [], chargeFor: () => ({ charged: 500, gross: 500, tokens: 1 }) });
     expect(s).toMatchObject({ charged: 500, collected: 100 });
     expect(await balance('user:c')).toBe(0);
   });
 
   it('releases a failed attempt\'s hold once', async () => {
     await addCredit(db, { accountId: 'user:d', amount: 50, kind: 'topup' });
-    const held = await reserve(db, { accountId: 'user:d', requestId: 'f1', attempt: 1, ttlMs: 60_000, amountFor: () => 50 });
+    const held = await reserve(db, { accountId: 'user:d', requestId: 'f1', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 50 });
     if (!held.ok) throw new Error('not held');
     await release(db, { accountId: 'user:d', holdId: held.holdId, reserved: 50, requestId: 'f1', attempt: 1, details });
     await release(db, { accountId: 'user:d', holdId: held.holdId, reserved: 50, requestId: 'f1', attempt: 1, details });
@@ -118,9 +119,9 @@ describe.each(await storageBackends())('ledger (%s)', (backend) => {
     const now = Date.now();
     await addCredit(db, { accountId: 'user:f', amount: 100, kind: 'grant', expiresAt: now + 1000 });
     await addCredit(db, { accountId: 'user:f', amount: 100, kind: 'topup' });
-    const held = await reserve(db, { accountId: 'user:f', requestId: 'g1', attempt: 1, ttlMs: 60_000, amountFor: () => 50, now });
+    const held = await reserve(db, { accountId: 'user:f', requestId: 'g1', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 50, now });
     if (!held.ok) throw new Error('not held');
-    await settle(db, { accountId: 'user:f', holdId: held.holdId, reserved: 50, requestId: 'g1', attempt: 1, details, budgets: [], now, chargeFor: () => ({ charged: 30, gross: 30, tokens: 1 }) });
+    await settle(db, { accountId: 'user:f', holdId: held.holdId, reserved: 50, requestId: 'g1', attempt: 1, readsPeriodUsage: false, details, budgets: [], now, chargeFor: () => ({ charged: 30, gross: 30, tokens: 1 }) });
     expect(await balance('user:f')).toBe(170);
     expect(await expireGrants(db, now + 2000)).toBeGreaterThanOrEqual(1);
     expect(await balance('user:f')).toBe(100);

@@ -22,7 +22,8 @@ describe.each(await storageBackends())('CSRF and sign-in throttling on %s', (bac
   describe('CSRF', () => {
     it('refuses a cookie-authenticated change without the token, and changes nothing', async () => {
       const before = await auditCount();
-      for (const headers of [{ cookie: owner.cookie }, { cookie: owner.cookie, 'x-csrf-token': 'wrong' }, { cookie: owner.cookie, 'x-csrf-token': '' }]) {
+      const attempts: Array<Record<string, string>> = [{ cookie: owner.cookie }, { cookie: owner.cookie, 'x-csrf-token': 'wrong' }, { cookie: owner.cookie, 'x-csrf-token': '' }];
+      for (const headers of attempts) {
         const r = await gw.call('POST', '/api/providers', { headers, body: { id: 'csrf-victim', plugin: 'mock', settings: {} } });
         expect(r.status).toBe(403);
         expect(r.body).toEqual({ error: { message: expect.stringContaining('x-csrf-token'), type: 'permission_error', param: null, code: 'csrf_token_invalid' } });

@@ -92,6 +92,30 @@ function checkCards(input: Partial<PriceInput>): void {
   if (problems.length) throw errors.invalidRequest(`Invalid price: ${problems.join('; ')}.`, null, 'invalid_price');
 }
 
+const settlementView = (r: Record<string, unknown>) => ({
+  id: r.id,
+  requestId: r.request_id,
+  attempt: Number(r.attempt),
+  holdId: r.hold_id,
+  accountId: r.account_id,
+  endpoint: r.endpoint,
+  providerId: r.provider_id,
+  modelId: r.model_id,
+  upstreamModel: r.upstream_model,
+  promptTokens: Number(r.prompt_tokens),
+  completionTokens: Number(r.completion_tokens),
+  cachedTokens: Number(r.cached_tokens),
+  cacheWriteTokens: Number(r.cache_write_tokens),
+  images: Number(r.images),
+  countedLocally: Boolean(r.counted_locally),
+  reserved: Number(r.reserved),
+  charged: Number(r.charged),
+  collected: Number(r.collected),
+  costMicroUsd: Number(r.cost_usd),
+  status: r.status,
+  createdAt: Number(r.created_at),
+});
+
 const param = (req: Request, name: string) => String(req.params[name]);
 const who = (res: Response) => res.locals.principal?.id ?? null;
 const limitOf = (req: Request) => Math.min(Math.max(Number(req.query.limit ?? 100) || 100, 1), 1000);
@@ -256,7 +280,7 @@ export function billingRoutes(deps: { billing: BillingService }): Router {
     const q = db('billing_settlements').orderBy('created_at', 'desc').limit(limitOf(req));
     if (typeof req.query.requestId === 'string') q.where({ request_id: req.query.requestId });
     if (typeof req.query.account === 'string') q.where({ account_id: req.query.account });
-    res.json({ data: await q });
+    res.json({ data: (await q).map(settlementView) });
   });
   r.get('/audit', async (_req, res) => {
     res.json(await audit(db));

@@ -120,6 +120,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
     billing = await BillingService.start({ db, registry, catalog, logger });
     const billingService = billing;
+    // Starter credits for each new user while sign-up is open (billing decides; identity creates users).
+    const createUser = identity.users.create.bind(identity.users);
+    identity.users.create = async (input) => {
+      const user = await createUser(input);
+      await billingService.onUserCreated(user.id).catch((err: Error) => logger.error({ err: err.message, user: user.id }, 'billing: could not grant starter credits'));
+      return user;
+    };
 
     const dispatcher = new Dispatcher(catalog);
     // Billing first: it writes cost and charge onto each attempt before others read it.

@@ -78,6 +78,16 @@ describe.each(await storageBackends())('grants, top-ups, payments and sign-up cr
     await gw.api('PATCH', '/api/billing/settings', { signup: { open: false } });
   });
 
+  it('grants starter credits to users created through identity while sign-up is open', async () => {
+    await gw.api('PATCH', '/api/billing/settings', { signup: { open: true, starterCredits: 1_500_000 } });
+    const created = await gw.api<{ id: string }>('POST', '/api/users', { email: 'starter@example.com', role: 'member', password: 'a-long-enough-password' });
+    expect(created.status).toBe(201);
+    expect((await balanceOf(gw, `user:${created.body.id}`)).balance).toBe(1_500_000);
+    await gw.api('PATCH', '/api/billing/settings', { signup: { open: false } });
+    const later = await gw.api<{ id: string }>('POST', '/api/users', { email: 'later@example.com', role: 'member', password: 'a-long-enough-password' });
+    expect((await balanceOf(gw, `user:${later.body.id}`)).balance).toBe(0);
+  });
+
   it('lets a credit line take a balance below zero, never past it', async () => {
     await gw.api('POST', '/api/billing/accounts', { kind: 'user', ownerId: 'trusted', creditLimit: 60 });
     const first = await chat(gw, asUser('trusted'), { model: 'chat', max_tokens: 5, messages: [{ role: 'user', content: 'go' }] });

@@ -68,7 +68,7 @@ interface Case {
 const is2xx = (s: number) => s >= 200 && s < 300;
 /** The call got past authentication and the role gate; what the handler said depends on input. */
 const reachedHandler = (s: number) => s !== 401 && s !== 403;
-const withParams = (route: string) => route.split(' ')[1].replace(/:id\b/g, 'nonexistent').replace(/:provider\b/g, 'none');
+const withParams = (route: string) => route.split(' ')[1].replace(/:id\b/g, 'nonexistent').replace(/:provider\b/g, 'none').replace(/:version\b/g, '1');
 
 // Fresh targets made with the admin key, so destructive calls never share one.
 async function freshProvider(w: World): Promise<string> {
@@ -199,6 +199,25 @@ const CASES: Case[] = [
   loose('PUT /billing/budgets', 'admin'),
   loose('PATCH /billing/budgets/:id', 'admin'),
   loose('DELETE /billing/budgets/:id', 'admin'),
+
+  // Routing pipelines
+  loose('GET /node-types', 'viewer'),
+  loose('GET /pipelines', 'viewer'),
+  loose('POST /pipelines', 'admin'),
+  loose('GET /pipelines/bindings', 'viewer'),
+  loose('POST /pipelines/validate', 'viewer'),
+  loose('GET /pipelines/:id', 'viewer'),
+  loose('PATCH /pipelines/:id', 'admin'),
+  loose('DELETE /pipelines/:id', 'admin'),
+  loose('GET /pipelines/:id/versions', 'viewer'),
+  loose('GET /pipelines/:id/versions/:version', 'viewer'),
+  loose('POST /pipelines/:id/publish', 'admin'),
+  loose('POST /pipelines/:id/rollback', 'admin'),
+  loose('GET /pipelines/:id/diff', 'viewer'),
+  loose('GET /pipelines/:id/bindings', 'viewer'),
+  loose('PUT /pipelines/:id/bindings', 'admin'),
+  loose('POST /pipelines/:id/test-run', 'admin'),
+
   { route: 'GET /public/models', access: 'public', prepare: () => ({ path: '/public/models' }), expectPublic: () => reachedHandler },
   { route: 'POST /public/payments/:provider/webhook', access: 'public', prepare: () => ({ path: '/public/payments/none/webhook', body: {} }), expectPublic: () => reachedHandler },
 ];

@@ -84,6 +84,19 @@ describe.each(await storageBackends())('users, sessions and API keys on %s', (ba
       expect((await db('users').where({ id: u.id }).first()).password_hash).toMatch(/^scrypt\$10\$/);
     });
 
+    it('tells listeners about new users, and a failing listener does not undo the user', async () => {
+      const seen: string[] = [];
+      const stopA = users.onCreated((u) => void seen.push(u.email));
+      const stopB = users.onCreated(() => {
+        throw new Error('listener broke');
+      });
+      const u = await users.create({ email: email(), role: 'viewer' });
+      stopA();
+      stopB();
+      expect(seen).toEqual([u.email]);
+      expect(await users.get(u.id)).toBeDefined();
+    });
+
     it('counts active owners', async () => {
       const before = await users.activeOwnerCount();
       const o = await users.create({ email: email(), role: 'owner', password: 'owner-password' });

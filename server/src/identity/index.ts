@@ -34,7 +34,7 @@ export interface Identity {
 export function createIdentity(options: { db: Db; logger: Logger; settings: IdentitySettings; bus?: InvalidationBus }): Identity {
   const { db, logger, settings } = options;
   const bus = options.bus ?? new LocalInvalidationBus();
-  const users = new UserService(db, bus, settings.scrypt);
+  const users = new UserService(db, bus, settings.scrypt, logger);
   const sessions = new SessionService(db, bus, { ttlMs: settings.sessionTtlMs, cacheTtlMs: settings.sessionCacheTtlMs });
   const apiKeys = new ApiKeyService(db, bus, { cacheTtlMs: settings.keyCacheTtlMs, lastUsedFlushMs: settings.lastUsedFlushMs, logger });
   const audit = new AuditLog(db, logger);

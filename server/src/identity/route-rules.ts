@@ -99,6 +99,24 @@ export const ADMIN_ROUTE_RULES: RouteRule[] = [
   { method: 'PATCH', path: '/billing/budgets/:id', access: 'admin' },
   { method: 'DELETE', path: '/billing/budgets/:id', access: 'admin' },
 
+  // Routing pipelines: everyone reads them; changing, publishing and test runs (real upstream calls) are admin business
+  { method: 'GET', path: '/node-types', access: 'viewer' },
+  { method: 'GET', path: '/pipelines', access: 'viewer' },
+  { method: 'POST', path: '/pipelines', access: 'admin' },
+  { method: 'GET', path: '/pipelines/bindings', access: 'viewer' },
+  { method: 'POST', path: '/pipelines/validate', access: 'viewer', note: 'checks a graph; stores nothing' },
+  { method: 'GET', path: '/pipelines/:id', access: 'viewer' },
+  { method: 'PATCH', path: '/pipelines/:id', access: 'admin' },
+  { method: 'DELETE', path: '/pipelines/:id', access: 'admin' },
+  { method: 'GET', path: '/pipelines/:id/versions', access: 'viewer' },
+  { method: 'GET', path: '/pipelines/:id/versions/:version', access: 'viewer' },
+  { method: 'POST', path: '/pipelines/:id/publish', access: 'admin' },
+  { method: 'POST', path: '/pipelines/:id/rollback', access: 'admin' },
+  { method: 'GET', path: '/pipelines/:id/diff', access: 'viewer' },
+  { method: 'GET', path: '/pipelines/:id/bindings', access: 'viewer' },
+  { method: 'PUT', path: '/pipelines/:id/bindings', access: 'admin' },
+  { method: 'POST', path: '/pipelines/:id/test-run', access: 'admin', note: 'calls upstreams with real credentials' },
+
   // Unauthenticated by design (billing): the public price list (when enabled) and signed payment webhooks
   { method: 'GET', path: '/public/models', access: 'public' },
   { method: 'POST', path: '/public/payments/:provider/webhook', access: 'public', note: 'the payment provider signs it' },

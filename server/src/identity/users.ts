@@ -1,4 +1,5 @@
 import { errors } from '@switchyard/core';
+import type { Logger } from '@switchyard/spec';
 import type { Db } from '../db/connect';
 import { newId } from '../repos/ids';
 import type { InvalidationBus } from './invalidation-bus';
@@ -63,12 +64,23 @@ export class UserService {
   // A real hash to verify against when the account does not exist, so a wrong email costs the
   // same time as a wrong password and timing does not reveal which accounts exist.
   private dummyHash: Promise<string> | undefined;
+  private readonly createdListeners = new Set<(user: User) => Promise<void> | void>();
 
   constructor(
     private readonly db: Db,
     private readonly bus: InvalidationBus,
     private readonly scrypt: ScryptParams,
+    private readonly logger?: Logger,
   ) {}
+
+  /**
+   * Called after each new user is stored (setup, the admin API, later OIDC sign-up), e.g. for billing's
+   * starter credits. A listener's failure is logged and does not undo the user.
+   */
+  onCreated(listener: (user: User) => Promise<void> | void): () => void {
+    this.createdListeners.add(listener);
+    return () => this.createdListeners.delete(listener);
+  }
 
   async get(id: string): Promise<User | undefined> {
     const row = await this.db<Row>('users').where({ id }).first();
@@ -125,7 +137,15 @@ export class UserService {
       if (await this.getByEmail(email)) throw errors.conflict(`A user with the email '${email}' already exists.`, 'email');
       throw err;
     }
-    return (await this.get(id))!;
+    const user = (await this.get(id))!;
+    for (const listener of this.createdListeners) {
+      try {
+        await listener(user);
+      } catch (err) {
+        this.logger?.error({ err: (err as Error).message, user: id }, 'a user-created listener failed');
+      }
+    }
+    return user;
   }
 
   async update(id: string, patch: { name?: string; role?: Role; disabled?: boolean }): Promise<User | undefined> {

@@ -76,6 +76,24 @@ describe.each(await storageBackends())('audit API on %s', (backend) => {
     }
   });
 
+  it('records the config file being applied, with ids only', async () => {
+    const configured = await startSecurityGateway({
+      backend,
+      config: {
+        providers: [{ id: 'from-file', plugin: 'mock', settings: {}, credentials: [{ name: 'main', secret: { apiKey: 'sk-configFILEsecret0123456789' } }] }],
+        models: [{ id: 'file-model', provider: 'from-file' }],
+        pipelines: [],
+      },
+    });
+    try {
+      const [entry] = (await configured.call('GET', '/api/audit?action=config.apply', { headers: adminKeyHeaders })).body.data;
+      expect(entry).toMatchObject({ actor: { type: 'system' }, target: { type: 'config' }, details: { providers: ['from-file'], models: ['file-model'] } });
+      expect(JSON.stringify(await configured.db('audit_log').select())).not.toContain('configFILEsecret');
+    } finally {
+      await configured.stop();
+    }
+  });
+
   it('verifies an untouched log', async () => {
     expect(await verify()).toMatchObject({ ok: true, count: snapshot.length, head: { seq: snapshot.length } });
   });

@@ -103,13 +103,13 @@ export async function loadCandidate(registry: PluginRegistry, candidate: PluginC
  * Imports a plugin module from `url` and registers what it exports (`default`, or `plugin`) as
  * the plugin of `candidate`'s folder. An import failure is a refusal with the reason, never a crash.
  */
-export async function registerModule(registry: PluginRegistry, candidate: PluginCandidate, url: string): Promise<boolean> {
+export async function registerModule(registry: PluginRegistry, candidate: PluginCandidate, url: string, tidyMessage: (message: string) => string = (m) => m): Promise<boolean> {
   const source: PluginSource = { packageName: candidate.packageName, path: candidate.dir };
   let mod: Record<string, unknown>;
   try {
     mod = (await import(url)) as Record<string, unknown>;
   } catch (err) {
-    registry.refuse(candidate.packageName, source, [`failed to load ${candidate.entry}: ${(err as Error).message}`]);
+    registry.refuse(candidate.packageName, source, [`failed to load ${candidate.entry}: ${tidyMessage((err as Error).message)}`]);
     return false;
   }
   const plugin = mod.default ?? mod.plugin;

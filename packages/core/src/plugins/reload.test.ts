@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,13 +78,15 @@ describe('plugin reload', () => {
     const { registry, reloader } = await setup(dir);
     const good = registry.get('billing', 'good');
 
-    writeFileSync(path.join(dir, 'fragile', 'name.js'), 'export const displayName = ;\n');
+    // A module that fails naming its own file: the reason must name the plugin's file, not the working copy's.
+    writeFileSync(path.join(dir, 'fragile', 'name.js'), "throw new Error('broken at ' + new URL(import.meta.url).pathname);\n");
     const broken = await reloader.reload(path.join(dir, 'fragile'));
     expect(broken.outcome).toBe('refused');
     expect(registry.get('billing', 'fragile')).toBeUndefined();
     expect(registry.refused()).toHaveLength(1);
     expect(registry.refused()[0]).toMatchObject({ name: 'pkg-fragile' });
     expect(registry.refused()[0].reasons[0]).toMatch(/failed to load/);
+    expect(registry.refused()[0].reasons[0]).toContain(`broken at ${path.join(realpathSync(dir), 'fragile', 'name.js')}`);
     expect(registry.get('billing', 'good')).toBe(good);
 
     writeBillingPlugin(path.join(dir, 'fragile'), { id: 'fragile', name: 'Fragile', charge: 2 });

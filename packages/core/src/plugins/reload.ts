@@ -187,7 +187,8 @@ export class PluginReloader {
     try {
       const copy = await this.makeCopy(candidate.dir);
       const entry = path.join(copy, path.relative(candidate.dir, candidate.entry));
-      ok = await registerModule(this.registry, candidate, pathToFileURL(entry).href);
+      // Errors name the plugin's own files, not the working copy's.
+      ok = await registerModule(this.registry, candidate, pathToFileURL(entry).href, (m) => m.split(copy).join(candidate.dir));
     } catch (err) {
       this.registry.refuse(candidate.packageName, { packageName: candidate.packageName, path: candidate.dir }, [`could not prepare the reload: ${(err as Error).message}`]);
       ok = false;

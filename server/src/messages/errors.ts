@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { GatewayError } from '@switchyard/core';
+import type { Logger } from '@switchyard/spec';
 import { toGatewayError } from '../http/errors';
 import type { AnthropicErrorBody, AnthropicErrorType } from './types';
 
@@ -61,10 +62,14 @@ export function sendAnthropicError(res: Response, err: unknown): void {
 
 /**
  * The error handler of the /v1/messages route: authentication, body parsing, validation and
- * upstream failures all reach Anthropic clients in Anthropic's error shape. Client aborts have
- * nobody to answer.
+ * upstream failures all reach Anthropic clients in Anthropic's error shape. Errors that are not
+ * the gateway's own are logged (the client only sees a generic 500), as the app's handler does.
  */
-export const anthropicErrorHandler: ErrorRequestHandler = (err, _req, res, next) => {
-  if (res.headersSent) return next(err);
-  sendAnthropicError(res, err);
-};
+export function anthropicErrorHandler(logger?: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const unexpected = !GatewayError.is(err) && toGatewayError(err).status >= 500;
+    if (unexpected) logger?.error({ err: { message: (err as Error)?.message, stack: (err as Error)?.stack }, requestId: res.locals.requestId, path: req.path }, 'unhandled error');
+    sendAnthropicError(res, err);
+  };
+}

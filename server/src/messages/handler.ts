@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { Logger } from '@switchyard/spec';
 import type { AuthChain } from '../auth/auth-chain';
 import type { Dispatcher } from '../dispatch/dispatcher';
 import type { GatewayHooks } from '../dispatch/hooks';
@@ -16,6 +17,8 @@ export interface MessagesRouteDeps {
   dispatcher: Pick<Dispatcher, 'chat'>;
   hooks: Required<GatewayHooks>;
   bodyLimit: string;
+  /** Where unexpected errors are logged. */
+  logger?: Logger;
   /** Checks that run after the body is parsed, before validation (e.g. per-key model access). */
   guards?: RequestHandler[];
   /** Interval of keepalive pings in a stream (default 15 s). */
@@ -31,7 +34,7 @@ export const DROPPED_PARAMS_HEADER = 'x-switchyard-dropped-params';
  */
 function anthropicHeaders(req: Request, res: Response, next: NextFunction): void {
   const version = req.headers['anthropic-version'];
-  if (typeof version === 'string' && version.length <= 64) res.setHeader('anthropic-version', version);
+  if (typeof version === 'string' && /^[\w.-]{1,64}$/.test(version)) res.setHeader('anthropic-version', version);
   if (res.locals.requestId) res.setHeader('request-id', res.locals.requestId);
   next();
 }
@@ -44,9 +47,11 @@ function messagesHandler(deps: MessagesRouteDeps): RequestHandler {
     const headers: Record<string, string> = dropped.length > 0 ? { [DROPPED_PARAMS_HEADER]: dropped.join(', ') } : {};
     const signal = abortOnDisconnect(res);
     const tracker = startTracking(res, deps.hooks, { endpoint: 'messages', stream: request.stream === true, requestedModel: request.model });
+    // The client's headers go along for pipeline conditions, as on /v1/chat/completions.
+    const options = { signal, requestId: res.locals.requestId, tracker, headers: req.headers };
     let result;
     try {
-      result = await deps.dispatcher.chat(request, { signal, requestId: res.locals.requestId, tracker });
+      result = await deps.dispatcher.chat(request, options);
     } catch (err) {
       throw failTracked(tracker, err, signal);
     }
@@ -71,6 +76,6 @@ export function messagesRoute(deps: MessagesRouteDeps): RequestHandler[] {
     express.json({ limit: deps.bodyLimit }),
     ...(deps.guards ?? []),
     messagesHandler(deps),
-    anthropicErrorHandler as unknown as RequestHandler,
+    anthropicErrorHandler(deps.logger) as unknown as RequestHandler,
   ];
 }

@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import type { Logger } from '@switchyard/spec';
 import type { AuthChain } from '../../auth/auth-chain';
 import type { Catalog } from '../../catalog/catalog';
 import type { Dispatcher } from '../../dispatch/dispatcher';
@@ -12,7 +13,7 @@ import { getModelHandler, listModelsHandler, type ModelExtras } from './models';
 import { messagesRoute } from '../../messages/handler';
 
 /** The OpenAI-compatible API. Authentication runs before the body is read. */
-export function v1Router(deps: { auth: AuthChain; catalog: Catalog; dispatcher: Dispatcher; hooks: Required<GatewayHooks>; bodyLimit: string; modelExtras?: ModelExtras }): Router {
+export function v1Router(deps: { auth: AuthChain; catalog: Catalog; dispatcher: Dispatcher; hooks: Required<GatewayHooks>; bodyLimit: string; modelExtras?: ModelExtras; logger?: Logger }): Router {
   const router = Router();
   const json = express.json({ limit: deps.bodyLimit });
   // A key limited to some models gets 404 model_not_found for the others, as if they did not exist.

@@ -1,6 +1,9 @@
-import { HOST_VERSION, type AuthRequest } from '@switchyard/plugin-kit';
+import { HOST_VERSION, type AuthPlugin, type AuthRequest } from '@switchyard/plugin-kit';
 import { describe, expect, it } from 'vitest';
-import plugin from './index';
+import trustedHeader from './index';
+
+// Called the way the host calls it (the contract's signature, with the context).
+const plugin: AuthPlugin = trustedHeader;
 
 const SECRET = 'proxy-secret-0123456789abcdef';
 const silent = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -70,6 +70,21 @@ describe('plugin scaffold', () => {
     expect(summary).toMatch(/Tests\s+\d+ passed/);
     expect(summary).not.toMatch(/failed|skipped/);
   }, 120_000); // a child vitest starting a gateway: slow on a busy machine, not a timing check
+
+  it('generates code that type-checks under the repository settings', async () => {
+    writeFileSync(
+      path.join(root, 'tsconfig.json'),
+      JSON.stringify({ extends: path.join(SWITCHYARD_ROOT, 'tsconfig.json'), compilerOptions: { typeRoots: [path.join(SWITCHYARD_ROOT, 'node_modules/@types')] }, include: ['plugins/*/src'] }),
+    );
+    const tsc = path.join(SWITCHYARD_ROOT, 'node_modules/typescript/bin/tsc');
+    const output = await run(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', path.join(root, 'tsconfig.json')], { cwd: root, maxBuffer: 8 * 1024 * 1024 }).then(
+      () => '',
+      (err: { stdout?: string; message: string }) => err.stdout ?? err.message,
+    );
+    // Only the generated files are this test's business (the checkout's own files are type-checked on their own).
+    const ours = output.split('\n').filter((line) => line.startsWith('plugins/'));
+    expect(ours).toEqual([]);
+  }, 120_000);
 
   it('refuses bad kinds, bad names and existing folders with a clear message, and writes nothing', async () => {
     const lines: string[] = [];

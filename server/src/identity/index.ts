@@ -38,6 +38,11 @@ export function createIdentity(options: { db: Db; logger: Logger; settings: Iden
   const sessions = new SessionService(db, bus, { ttlMs: settings.sessionTtlMs, cacheTtlMs: settings.sessionCacheTtlMs });
   const apiKeys = new ApiKeyService(db, bus, { cacheTtlMs: settings.keyCacheTtlMs, lastUsedFlushMs: settings.lastUsedFlushMs, logger });
   const audit = new AuditLog(db, logger);
+  // Expired sessions are refused anyway; this only keeps the table small.
+  const purge = setInterval(() => {
+    sessions.purgeExpired().catch((err: Error) => logger.warn({ err: err.message }, 'could not purge expired sessions'));
+  }, 3_600_000);
+  purge.unref();
   return {
     settings,
     bus,
@@ -49,6 +54,7 @@ export function createIdentity(options: { db: Db; logger: Logger; settings: Iden
     setup: new SetupService(db, users, settings.setupTokenTtlMs),
     services: { apiKeys, users, sessions, audit },
     async close() {
+      clearInterval(purge);
       await apiKeys.close();
     },
   };

@@ -26,7 +26,7 @@ describe('defineOpenAICompatibleProvider', () => {
     baseUrl: 'http://127.0.0.1:1/v1',
     requiresKey: false,
     extraSettings: { tenant: { type: 'string', title: 'Tenant', 'x-ui': { order: 3 } } },
-    headers: (settings) => (typeof settings.tenant === 'string' ? { 'x-tenant': settings.tenant } : {}),
+    headers: (settings): Record<string, string> => (typeof settings.tenant === 'string' ? { 'x-tenant': settings.tenant } : {}),
     adaptBody: (endpoint, body, _ctx, settings) => (endpoint === 'chat' ? { ...body, user: `tenant-${String(settings.tenant)}` } : body),
   });
 

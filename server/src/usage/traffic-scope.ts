@@ -3,9 +3,14 @@ import type { Principal } from '@switchyard/spec';
 /** Whose traffic a caller may see: everyone's, or only their own user's. */
 export type TrafficScope = { kind: 'all' } | { kind: 'user'; userId: string };
 
-/** Admin keys and admin/owner console users see all traffic. */
+/**
+ * Admin and owner users see all traffic. A principal with a role is judged by its role alone
+ * (console sessions carry `*` scopes for every role, so scopes say nothing there); one without
+ * a role (a key) by its scopes.
+ */
 export function isAdminPrincipal(p: Principal): boolean {
-  return p.scopes.includes('*') || p.scopes.includes('admin') || p.role === 'owner' || p.role === 'admin';
+  if (p.role !== undefined) return p.role === 'owner' || p.role === 'admin';
+  return p.scopes.includes('*') || p.scopes.includes('admin');
 }
 
 /**

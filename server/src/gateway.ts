@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAuthMethods, HOST_VERSION, loadPlugins, PluginRegistry, pluginReloadRequested, watchPlugins, type EnabledAuthPlugin } from '@switchyard/core';
+import { createAuthMethods, HOST_VERSION, loadPlugins, PluginRegistry, pluginReloadRequested, watchPlugins, type EnabledAuthPlugin, type PluginReloadEvent } from '@switchyard/core';
 import type { AnyPlugin, Logger } from '@switchyard/spec';
 import type { Express } from 'express';
 import { adminKeyAuth } from './auth/admin-key';
@@ -115,7 +115,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
     const adminKey = resolveAdminKey(env.adminKey, env.dataDir);
     const auth = new AuthChain();
-    auth.set([{ id: 'admin-key', method: adminKeyAuth(adminKey.key) }, ...identityAuthMethods(identity, registry, logger), ...createAuthMethods(registry, options.authPlugins ?? [], { logger, services: identity.services })]);
+    const authMethods = () => [{ id: 'admin-key', method: adminKeyAuth(adminKey.key) }, ...identityAuthMethods(identity, registry, logger), ...createAuthMethods(registry, options.authPlugins ?? [], { logger, services: identity.services })];
+    auth.set(authMethods());
     await identity.sessions.purgeExpired();
 
     billing = await BillingService.start({ db, registry, catalog, logger });
@@ -166,10 +167,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const setup = setupToken && { url: `${url}/setup?token=${setupToken.token}`, ...setupToken };
     if (setup) logger.info({ expiresAt: new Date(setup.expiresAt).toISOString() }, 'first run: no owner account yet; open the setup link printed on the console');
 
-    return {
-    // Development: local plugins reload when their files change; the catalog picks up new provider versions.
-    const reloader = (options.pluginReload ?? pluginReloadRequested(process.env)) ? await watchPlugins(registry, { pluginDirs, logger, onReload: () => catalog.reload() }) : undefined;
+    // Development: local plugins reload when their files change. The catalog and the auth chain are
+    // rebuilt; node types and billing rules follow the registry by themselves.
+    const onPluginReload = async (e: PluginReloadEvent) => {
+      await catalog.reload();
+      if ([...e.before, ...e.after].some((p) => p.kind === 'auth')) auth.set(authMethods());
+    };
+    const reloader = (options.pluginReload ?? pluginReloadRequested(process.env)) ? await watchPlugins(registry, { pluginDirs, logger, onReload: onPluginReload }) : undefined;
 
+    return {
       app,
       server,
       url,

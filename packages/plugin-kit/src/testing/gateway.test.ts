@@ -142,3 +142,57 @@ describe('startPluginGateway', () => {
     expect((await plugins(gw)).refused).toEqual([]);
   });
 });
+
+/* An auth plugin whose accepted token lives in a second module, so a reload can change it. */
+function writeTokenAuth(dir: string, token: string) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'token-auth', type: 'module', main: 'index.js', switchyard: { plugin: true } }));
+  writeFileSync(path.join(dir, 'token.js'), `export const token = ${JSON.stringify(token)};\n`);
+  writeFileSync(
+    path.join(dir, 'index.js'),
+    `import { token } from './token.js';
+export default {
+  manifest: { id: 'token-auth', kind: 'auth', version: '1.0.0', hostRange: '^0.1.0', name: 'Token', settingsSchema: { type: 'object' } },
+  createAuth: () => ({
+    async authenticate(req) {
+      const presented = req.headers['x-test-token'];
+      if (presented === undefined) return { outcome: 'skip' };
+      if (presented === token) return { outcome: 'ok', principal: { method: 'token-auth', id: 'token-auth:test', scopes: ['models'] } };
+      return { outcome: 'deny', error: { status: 401, type: 'authentication_error', code: 'bad_test_token', message: 'wrong token', retryable: false } };
+    },
+  }),
+};
+`,
+  );
+}
+
+describe('startPluginGateway with an auth plugin and reload', () => {
+  let root: string;
+  let folder: string;
+  let gw: PluginGateway;
+
+  beforeAll(async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'sy-kit-auth-'));
+    folder = path.join(root, 'token-auth');
+    writeTokenAuth(folder, 'first-token');
+    gw = await startPluginGateway({ plugins: [folder], authPlugins: [{ plugin: 'token-auth' }], pluginReload: true });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const models = (token: string) => fetch(`${gw.url}/v1/models`, { headers: { 'x-test-token': token } }).then((r) => r.status);
+
+  it('puts the enabled auth plugin in the chain', async () => {
+    expect(gw.authChain.list()).toContain('token-auth');
+    expect(await models('first-token')).toBe(200);
+    expect(await models('other-token')).toBe(401);
+  });
+
+  it('rebuilds the auth chain when the auth plugin is reloaded', async () => {
+    writeFileSync(path.join(folder, 'token.js'), `export const token = 'second-token';\n`);
+    expect(await eventually(() => models('second-token'), (status) => status === 200)).toBe(200);
+    expect(await models('first-token')).toBe(401);
+  });
+});

@@ -117,7 +117,7 @@ describe('plugin reload', () => {
     expect(registry.list('billing').map((p) => p.manifest.id)).toEqual(['volume']);
   });
 
-  it('watches the folders: edits reload, new folders load, deleted folders go away', async () => {
+  it('watches the folders: edits reload, new folders load, deleted folders go away', { timeout: 60_000 }, async () => {
     const dir = tempPluginDir();
     writeBillingPlugin(path.join(dir, 'tiers'), { id: 'tiers', name: 'Tiers v1' });
     const events: PluginReloadEvent[] = [];

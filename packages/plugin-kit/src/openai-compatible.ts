@@ -116,7 +116,8 @@ export function defineOpenAICompatibleProvider(options: OpenAICompatibleProvider
   return {
     manifest,
     createProvider(settings, context) {
-      const connection = readConnection({ ...settings, maxRetries: 0 }, { baseUrl: options.baseUrl });
+      // No retries inside the SDK (readConnection's default): the gateway's pipelines retry and fall back.
+      const connection = readConnection(settings, { baseUrl: options.baseUrl });
       const extraHeaders = options.headers?.(settings);
       if (extraHeaders) connection.headers = { ...connection.headers, ...extraHeaders };
       const clients = new ClientCache<OpenAI>((apiKey) => createOpenAIClient(connection, apiKey || undefined, context.logger));

@@ -135,6 +135,16 @@ describe('plugin reload', () => {
     await nextEvent(events, waiters, (e) => e.folder.endsWith('fresh') && e.outcome === 'loaded');
     expect(registry.get('billing', 'fresh')?.manifest.name).toBe('Fresh');
 
+    // A directory made after the start is watched too (after the reload its creation caused).
+    const tiersLoads = () => events.filter((e) => e.folder.endsWith('tiers') && e.outcome === 'loaded').length;
+    const seen = tiersLoads();
+    mkdirSync(path.join(dir, 'tiers', 'lib'));
+    writeFileSync(path.join(dir, 'tiers', 'lib', 'extra.js'), 'export const extra = 1;\n');
+    await nextEvent(events, waiters, () => tiersLoads() > seen);
+    const afterNewDir = tiersLoads();
+    writeFileSync(path.join(dir, 'tiers', 'lib', 'extra.js'), 'export const extra = 2;\n');
+    await nextEvent(events, waiters, () => tiersLoads() > afterNewDir);
+
     rmSync(path.join(dir, 'fresh'), { recursive: true, force: true });
     await nextEvent(events, waiters, (e) => e.folder.endsWith('fresh') && e.outcome === 'removed');
     expect(registry.get('billing', 'fresh')).toBeUndefined();

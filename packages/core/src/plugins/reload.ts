@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { readdirSync, watch, type FSWatcher } from 'node:fs';
 import { access, cp, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -71,7 +71,8 @@ function ignored(relative: string): boolean {
 
 export class PluginReloader {
   private readonly baseWatchers: FSWatcher[] = [];
-  private readonly folderWatchers = new Map<string, FSWatcher>();
+  /** Per plugin folder, one watcher per directory (node_modules and dot-folders left out). */
+  private readonly folderWatchers = new Map<string, FSWatcher[]>();
   /** Folder path (as in the plugin dir) -> its real path when it last loaded. */
   private readonly realDirs = new Map<string, string>();
   /** Real path -> the working copy in use. */
@@ -125,7 +126,7 @@ export class PluginReloader {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     for (const w of this.baseWatchers) w.close();
-    for (const w of this.folderWatchers.values()) w.close();
+    for (const list of this.folderWatchers.values()) for (const w of list) w.close();
     this.folderWatchers.clear();
     await Promise.allSettled([...this.queues.values()]);
     await Promise.all([...this.copies.values()].map((c) => rm(c, { recursive: true, force: true })));
@@ -144,21 +145,34 @@ export class PluginReloader {
     );
   }
 
+  /**
+   * Watches every directory of a plugin folder but node_modules and dot-folders (a recursive
+   * fs.watch would also walk a plugin's own node_modules, thousands of directories). Called
+   * again after each reload, so directories created since are watched too.
+   */
   private watchFolder(folder: string, realDir: string): void {
-    if (this.folderWatchers.has(folder)) return;
-    try {
-      const watcher = watch(realDir, { recursive: true }, (_event, name) => {
-        if (name && !ignored(name.toString())) this.schedule(folder);
+    this.unwatchFolder(folder);
+    const watchers: FSWatcher[] = [];
+    const walk = (dir: string) => {
+      const watcher = watch(dir, (_event, name) => {
+        if (name && !ignored(path.relative(realDir, path.join(dir, name.toString())))) this.schedule(folder);
       });
-      watcher.on('error', () => this.unwatchFolder(folder)); // the folder went away; the base watcher sees that
-      this.folderWatchers.set(folder, watcher);
+      watcher.on('error', () => watcher.close()); // the directory went away; its parent's watcher saw that
+      watchers.push(watcher);
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) walk(path.join(dir, entry.name));
+      }
+    };
+    try {
+      walk(realDir);
     } catch (err) {
       this.options.logger?.warn({ folder, err: (err as Error).message }, 'plugin reload: cannot watch the plugin folder');
     }
+    this.folderWatchers.set(folder, watchers);
   }
 
   private unwatchFolder(folder: string): void {
-    this.folderWatchers.get(folder)?.close();
+    for (const w of this.folderWatchers.get(folder) ?? []) w.close();
     this.folderWatchers.delete(folder);
   }
 

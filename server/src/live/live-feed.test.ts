@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthMethod, Principal } from '@switchyard/spec';
+import type { AuthMethod, AuthResult, Principal } from '@switchyard/spec';
 import { startTestGateway, TEST_ADMIN_KEY, type TestGateway } from '../../../test/support/gateway';
 import { AuthChain } from '../auth/auth-chain';
 import { presentedToken } from '../auth/credentials-from-request';
@@ -22,11 +22,11 @@ const PRINCIPALS: Record<string, Principal> = {
 };
 
 const bearer: AuthMethod = {
-  async authenticate(req) {
+  async authenticate(req): Promise<AuthResult> {
     const token = presentedToken(req);
     if (token === undefined) return { outcome: 'skip' };
     const p = PRINCIPALS[token];
-    return p ? { outcome: 'ok', principal: p } : { outcome: 'deny', error: { status: 401, type: 'authentication_error', message: 'Incorrect API key provided.', code: 'invalid_api_key' } };
+    return p ? { outcome: 'ok', principal: p } : { outcome: 'deny', error: { status: 401, type: 'authentication_error', message: 'Incorrect API key provided.', code: 'invalid_api_key', retryable: false } };
   },
 };
 // Stands in for the identity work's session cookie: the handshake must hand cookies to the chain.

@@ -18,8 +18,13 @@ export function binBounds(bin: number): [number, number] {
 }
 
 export class Histogram {
-  private readonly counts = new Map<number, number>();
+  // Created on first use: most rollup rows of non-streamed traffic never get a TTFT.
+  private map?: Map<number, number>;
   total = 0;
+
+  private get counts(): Map<number, number> {
+    return (this.map ??= new Map());
+  }
 
   add(ms: number, count = 1): void {
     const b = binOf(ms);
@@ -28,7 +33,8 @@ export class Histogram {
   }
 
   merge(other: Histogram): void {
-    for (const [b, c] of other.counts) this.counts.set(b, (this.counts.get(b) ?? 0) + c);
+    if (!other.map) return;
+    for (const [b, c] of other.map) this.counts.set(b, (this.counts.get(b) ?? 0) + c);
     this.total += other.total;
   }
 
@@ -50,6 +56,7 @@ export class Histogram {
 
   /** JSON `[bin, count, ...]`, bins ascending. */
   encode(): string {
+    if (!this.map || this.map.size === 0) return '[]';
     const bins = [...this.counts.keys()].sort((a, b) => a - b);
     const flat: number[] = [];
     for (const b of bins) flat.push(b, this.counts.get(b)!);

@@ -1,6 +1,6 @@
 import type { Logger } from '@switchyard/spec';
 import type { Db } from '../db/connect';
-import { GRAIN_MS, GRAINS, ROLLUP_TABLE, type Grain } from './rollup-row';
+import { FAMILIES, GRAIN_MS, GRAINS, type Grain } from './rollup-row';
 import type { RetentionDays } from './settings';
 
 const DAY = 86_400_000;
@@ -10,6 +10,7 @@ const RAW_CHUNK = 10_000;
 /** Span of buckets deleted per statement, per rollup table. */
 const ROLLUP_STEP: Record<Grain, number> = { minute: 3_600_000, hour: DAY, day: 30 * DAY };
 
+/** Rows deleted: raw events, and rollup rows per grain (all families). */
 export type PurgeResult = { rawEvents: number } & Record<Grain, number>;
 
 const GRAIN_DAYS: Record<Grain, keyof RetentionDays> = { minute: 'minuteDays', hour: 'hourDays', day: 'dayDays' };
@@ -56,13 +57,15 @@ export class Retention {
     for (const g of GRAINS) {
       // Keep a bucket while any part of it is inside the retained period.
       const last = now - days[GRAIN_DAYS[g]] * DAY - GRAIN_MS[g];
-      const table = ROLLUP_TABLE[g];
-      const oldest = await this.db(table).min({ b: 'bucket' }).first();
-      let from = oldest?.b === null || oldest?.b === undefined ? Infinity : Number(oldest.b);
-      while (from <= last) {
-        const to = Math.min(from + ROLLUP_STEP[g], last + 1);
-        result[g] += await this.db(table).where('bucket', '<', to).del();
-        from = to;
+      for (const family of FAMILIES) {
+        const table = family.table[g];
+        const oldest = await this.db(table).min({ b: 'bucket' }).first();
+        let from = oldest?.b === null || oldest?.b === undefined ? Infinity : Number(oldest.b);
+        while (from <= last) {
+          const to = Math.min(from + ROLLUP_STEP[g], last + 1);
+          result[g] += await this.db(table).where('bucket', '<', to).del();
+          from = to;
+        }
       }
     }
     return result;

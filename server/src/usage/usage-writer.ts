@@ -1,12 +1,20 @@
 import type { Db } from '../db/connect';
-import { fromDbRow, GRAINS, ROLLUP_KEY, ROLLUP_TABLE, toDbRow, type Grain, type RollupRow } from './rollup-row';
+import { fromDbRow, keyColumns, rowColumns, rowValues, type Grain, type RollupFamily, type RollupRow } from './rollup-row';
 import type { RollupState } from './rollup-state';
+import { multiRowInsert, type SqlValue } from './sql-insert';
 import type { UsageEvent } from './usage-event';
 
 /** Rows per INSERT statement: well inside SQLite's 32766 bound variables at ~30 columns. */
 const ROWS_PER_STATEMENT = 500;
 
-export function toEventRow(e: UsageEvent): Record<string, unknown> {
+const EVENT_COLUMNS = [
+  'ts', 'request_id', 'endpoint', 'auth_method', 'key_id', 'user_id', 'project_id', 'pipeline_id', 'pipeline_version', 'requested_model',
+  'provider_id', 'model_id', 'upstream_model', 'credential_id', 'attempts', 'status', 'error_type', 'error_code', 'prompt_tokens',
+  'completion_tokens', 'cached_tokens', 'reasoning_tokens', 'images', 'tokens_estimated', 'cost_micros', 'credits_micros', 'latency_ms',
+  'ttft_ms', 'upstream_ms', 'stream', 'cache_hit',
+];
+
+export function toEventRow(e: UsageEvent): Record<string, SqlValue> {
   return {
     ts: e.ts,
     request_id: e.requestId,
@@ -54,26 +62,32 @@ export class UsageWriter {
 
   async write(events: UsageEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const prepared = await this.rollups.prepare(events, (g, b) => this.loadBucket(g, b));
+    const prepared = await this.rollups.prepare(events, (f, g, b) => this.loadBucket(f, g, b));
+    const rawRows = events.map((e) => {
+      const r = toEventRow(e);
+      return EVENT_COLUMNS.map((c) => r[c]);
+    });
+    const rollupRows = prepared.flat().filter((m) => m.size > 0).map((m) => [...m.values()]);
     await this.db.transaction(async (trx) => {
-      for (let i = 0; i < events.length; i += ROWS_PER_STATEMENT) {
-        await trx('usage_events').insert(events.slice(i, i + ROWS_PER_STATEMENT).map(toEventRow));
+      for (let i = 0; i < rawRows.length; i += ROWS_PER_STATEMENT) {
+        const { sql, bindings } = multiRowInsert('usage_events', EVENT_COLUMNS, rawRows.slice(i, i + ROWS_PER_STATEMENT));
+        await trx.raw(sql, bindings);
       }
-      for (const g of GRAINS) {
-        const rows = [...prepared[g].values()];
+      for (const rows of rollupRows) {
+        const family = rows[0].family;
+        const grain = rows[0].grain;
         for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-          await trx(ROLLUP_TABLE[g])
-            .insert(rows.slice(i, i + ROWS_PER_STATEMENT).map(toDbRow))
-            .onConflict([...ROLLUP_KEY])
-            .merge();
+          const chunk = rows.slice(i, i + ROWS_PER_STATEMENT).map(rowValues);
+          const { sql, bindings } = multiRowInsert(family.table[grain], rowColumns(family), chunk, keyColumns(family));
+          await trx.raw(sql, bindings);
         }
       }
     });
     this.rollups.commit(prepared);
   }
 
-  private async loadBucket(grain: Grain, bucket: number): Promise<RollupRow[]> {
-    const rows = await this.db(ROLLUP_TABLE[grain]).where({ bucket, instance_id: this.rollups.instanceId });
-    return rows.map(fromDbRow);
+  private async loadBucket(family: RollupFamily, grain: Grain, bucket: number): Promise<RollupRow[]> {
+    const rows = await this.db(family.table[grain]).where({ bucket, instance_id: this.rollups.instanceId });
+    return rows.map((r) => fromDbRow(family, grain, r));
   }
 }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as m001 from './001_catalog';
 import * as m002 from './002_identity';
 import * as m003 from './003_usage';
+import * as m003b from './003_usage_rollup_families';
 import * as m004 from './004_billing';
 
 interface Migration {
@@ -17,6 +18,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['001_catalog', m001],
   ['002_identity', m002],
   ['003_usage', m003],
+  ['003_usage_rollup_families', m003b],
   ['004_billing', m004],
 ];
 

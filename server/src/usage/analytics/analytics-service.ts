@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connect';
-import { GRAIN_MS, ROLLUP_TABLE, SUM_COLUMNS, type Dimension } from '../rollup-row';
+import { familyFor, GRAIN_MS, SUM_COLUMNS, type Dimension, type RollupFamily } from '../rollup-row';
 import { Accumulator, type AnalyticsMetrics } from './accumulator';
 import { FILTERS, type BreakdownQuery, type FilterName, type Filters, type RangeQuery, type SortKey, type TimeseriesQuery } from './params';
 import { segmentsFor, type Segment } from './segments';
@@ -35,9 +35,10 @@ const SORTERS: Record<SortKey, (m: AnalyticsMetrics) => number> = {
 };
 
 /**
- * Answers analytics from the rollup tables only: each query range is split into day, hour and
- * minute segments (segments.ts), sums are grouped in SQL, and latency/TTFT histograms are merged
- * here for the percentiles. Raw events are never scanned, so the cost follows the number of
+ * Answers analytics from the rollup tables only: the smallest rollup family with the dimensions
+ * the query filters and groups by (rollup-row.ts), each query range split into day, hour and
+ * minute segments (segments.ts), sums grouped in SQL, latency/TTFT histograms merged here for
+ * the percentiles. Raw events are never scanned, so the cost follows the number of
  * rollup rows in the range, not the number of requests.
  */
 export class AnalyticsService {
@@ -101,6 +102,9 @@ export class AnalyticsService {
   }
 
   private async collect(segments: Segment[], filters: Filters, grouping: Grouping, percentiles: boolean): Promise<Map<string, Group>> {
+    const needed = (Object.keys(filters) as FilterName[]).map((f) => FILTERS[f] as Dimension);
+    if (grouping.column) needed.push(grouping.column);
+    const family = familyFor(needed);
     const groups = new Map<string, Group>();
     const groupOf = (row: Record<string, unknown>): Group => {
       const t = grouping.bucketMs ? Number(row.t) : null;
@@ -112,8 +116,8 @@ export class AnalyticsService {
     };
     const results = await Promise.all(
       segments.map(async (seg) => {
-        const sums = await this.sumsQuery(seg, filters, grouping);
-        const hists = percentiles ? await this.histogramQuery(seg, filters, grouping) : [];
+        const sums = await this.sumsQuery(family, seg, filters, grouping);
+        const hists = percentiles ? await this.histogramQuery(family, seg, filters, grouping) : [];
         return { sums, hists };
       }),
     );
@@ -124,8 +128,8 @@ export class AnalyticsService {
     return groups;
   }
 
-  private base(seg: Segment, filters: Filters): Knex.QueryBuilder {
-    const qb = this.db(ROLLUP_TABLE[seg.grain]).where('bucket', '>=', seg.from).andWhere('bucket', '<', seg.to);
+  private base(family: RollupFamily, seg: Segment, filters: Filters): Knex.QueryBuilder {
+    const qb = this.db(family.table[seg.grain]).where('bucket', '>=', seg.from).andWhere('bucket', '<', seg.to);
     for (const [name, values] of Object.entries(filters) as Array<[FilterName, string[]]>) qb.whereIn(FILTERS[name], values);
     return qb;
   }
@@ -141,20 +145,20 @@ export class AnalyticsService {
     return cols;
   }
 
-  private async sumsQuery(seg: Segment, filters: Filters, grouping: Grouping): Promise<Array<Record<string, unknown>>> {
+  private async sumsQuery(family: RollupFamily, seg: Segment, filters: Filters, grouping: Grouping): Promise<Array<Record<string, unknown>>> {
     const cols = this.groupColumns(seg, grouping);
     const aliases = this.aliases(grouping);
     const select = [...cols.map((c, i) => `${c} as ${aliases[i]}`), ...SUM_COLUMNS.map((c) => `sum(${c}) as ${c}`)].join(', ');
-    const qb = this.base(seg, filters).select(this.db.raw(select));
+    const qb = this.base(family, seg, filters).select(this.db.raw(select));
     if (cols.length) qb.groupByRaw(cols.join(', '));
     return qb;
   }
 
-  private async histogramQuery(seg: Segment, filters: Filters, grouping: Grouping): Promise<Array<Record<string, unknown>>> {
+  private async histogramQuery(family: RollupFamily, seg: Segment, filters: Filters, grouping: Grouping): Promise<Array<Record<string, unknown>>> {
     const cols = this.groupColumns(seg, grouping);
     const aliases = this.aliases(grouping);
     const select = [...cols.map((c, i) => `${c} as ${aliases[i]}`), 'latency_hist', 'ttft_hist'].join(', ');
-    return this.base(seg, filters).select(this.db.raw(select));
+    return this.base(family, seg, filters).select(this.db.raw(select));
   }
 
   private aliases(grouping: Grouping): string[] {

@@ -7,6 +7,7 @@ import { createTempDatabase, type TempDatabase } from '../../../../test/support/
 import { openDatabase, type Db } from '../../db/connect';
 import { GAMMA, Histogram } from '../histogram';
 import { Retention } from '../retention';
+import { FAMILIES } from '../rollup-row';
 import { RollupState } from '../rollup-state';
 import type { UsageEvent } from '../usage-event';
 import { UsageWriter } from '../usage-writer';
@@ -141,7 +142,7 @@ describe.each(await storageBackends())('usage analytics on %s', (backend) => {
 
   it('stores every event once, and rollups that add up to them', async () => {
     expect(Number((await db('usage_events').count({ n: '*' }).first())!.n)).toBe(events.length);
-    for (const table of ['usage_rollup_minute', 'usage_rollup_hour', 'usage_rollup_day']) {
+    for (const table of FAMILIES.flatMap((f) => Object.values(f.table))) {
       expect(Number((await db(table).sum({ n: 'requests' }).first())!.n)).toBe(events.length);
     }
   });

@@ -189,6 +189,8 @@ export class PluginReloader {
       this.realDirs.delete(folder);
       this.unwatchFolder(folder);
       const event: PluginReloadEvent = { folder, before, after: [], outcome: 'removed' };
+      // A file or a non-plugin folder that never loaded: nothing depends on it.
+      if (knownDir === undefined) return event;
       if (before.length > 0) this.options.logger?.info({ folder, plugins: before }, 'plugin removed');
       await this.notify(event);
       return event;

@@ -229,4 +229,4 @@ export async function runAnalyticsBench(): Promise<void> {
   process.stdout.write(out.join('\n') + '\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runAnalyticsBench();
+if (import.meta.url === `file://${process.argv[1]}`) await runAnalyticsBench(); // run directly

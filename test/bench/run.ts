@@ -1,5 +1,6 @@
 import { startChild, type Child } from './child';
 import { runLoad, type LoadResult } from './load';
+import { runAnalyticsBench } from './analytics';
 
 /**
  * `npm run bench`: the gateway against the same emulator called directly and through a bare
@@ -77,4 +78,6 @@ function printTable(rows: Row[]) {
   process.stdout.write('\n' + out.join('\n') + '\n');
 }
 
-await main();
+// `npm run bench -- analytics` runs only the analytics scenario; by default it follows the latency ones.
+if (!process.argv.slice(2).includes('analytics')) await main();
+await runAnalyticsBench();

@@ -22,6 +22,7 @@ import { createApp } from './http/app';
 import { createIdentity, identityAuthMethods, SYSTEM_ACTOR, type Identity } from './identity';
 import { identitySettings, type IdentitySettings } from './identity/settings';
 import { createLogger } from './logger';
+import { PipelineService } from './pipelines/pipeline-service';
 import { CredentialRepo } from './repos/credentials';
 import { ModelRepo } from './repos/models';
 import { ProviderRepo } from './repos/providers';
@@ -74,6 +75,8 @@ export interface Gateway {
   billing: BillingService;
   /** Users, sessions, API keys and the audit log (`identity.audit.record(...)`). */
   identity: Identity;
+  /** Routing pipelines: drafts, versions, bindings, the running versions. */
+  pipelines: PipelineService;
   /** First run only (no owner yet): the one-time setup link, for main.ts to print. Never logged. */
   setup?: { url: string; token: string; expiresAt: number };
   close(): Promise<void>;
@@ -129,16 +132,30 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return user;
     };
 
-    const dispatcher = new Dispatcher(catalog);
     // Billing first: it writes cost and charge onto each attempt before others read it.
     const observability = createObservability({ db, logger, redisUrl: env.redisUrl });
     const hooks = combineHooks([billing.hooks, ...(options.hooks ?? []), observability.hooks]);
+    const pipelines = await PipelineService.start(
+      {
+        db,
+        plugins: registry,
+        catalog,
+        logger,
+        hooks,
+        billing: { priceOf: (p, m) => billingService.priceOf(p, m), checkBudget: (check) => billingService.checkBudget(check) },
+        circuitReporter: observability.metrics,
+        audit: identity.audit,
+      },
+      config?.pipelines ?? [],
+    );
+    const dispatcher = new Dispatcher(catalog, pipelines.dispatch);
     const app = createApp({
       hooks,
       logger,
       auth,
       catalog,
       dispatcher,
+      pipelines,
       registry,
       ...repos,
       bodyLimit: env.bodyLimit,
@@ -190,6 +207,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       billing,
       observability,
       identity,
+      pipelines,
       setup,
       async close() {
         await observability.closeLiveFeed();
@@ -199,6 +217,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
           await new Promise<void>((resolve) => server!.close(() => resolve()));
         }
         await billingService.close();
+        await pipelines.close(); // frees script isolates
         await catalog.close();
         await observability.close(); // writes the queued usage events
         await identity.close(); // writes the buffered key last-used times

@@ -1,16 +1,20 @@
 import { errors } from '@switchyard/core';
 import type { ChatCompletion, ChatCompletionRequest, EmbeddingRequest, EmbeddingResponse, ImageGenerationRequest, ImageGenerationResponse } from '@switchyard/spec';
 import type { Catalog, Route } from '../catalog/catalog';
+import type { PipelineDispatch } from '../pipelines/pipeline-dispatch';
 import { invokeChat, invokeEmbeddings, invokeImages, openChatStream, type CallOptions, type OpenedStream } from './invoke';
 
 export type ChatResult = { kind: 'json'; body: ChatCompletion } | { kind: 'stream'; stream: OpenedStream };
 
 /**
- * Where an authenticated, validated request goes: it resolves the model to a route and runs
- * the call. (Routing pipelines plug in here: a model bound to a pipeline runs its graph.)
+ * Where an authenticated, validated request goes: the routing pipeline bound to it (by model
+ * alias, key, project or default), or else straight to the model's route.
  */
 export class Dispatcher {
-  constructor(private readonly catalog: Catalog) {}
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly pipelines?: PipelineDispatch,
+  ) {}
 
   resolve(model: string | undefined): Route {
     const route = model ? this.catalog.resolve(model) : undefined;
@@ -19,16 +23,22 @@ export class Dispatcher {
   }
 
   async chat(request: ChatCompletionRequest, opts: CallOptions): Promise<ChatResult> {
+    const pipeline = this.pipelines?.select(request.model, opts.tracker.info.principal);
+    if (pipeline) return (await this.pipelines!.run(pipeline, 'chat', request, opts)) as ChatResult;
     const route = this.resolve(request.model);
     if (request.stream) return { kind: 'stream', stream: await openChatStream(route, request, opts) };
     return { kind: 'json', body: await invokeChat(route, request, opts) };
   }
 
-  embeddings(request: EmbeddingRequest, opts: CallOptions): Promise<EmbeddingResponse> {
+  async embeddings(request: EmbeddingRequest, opts: CallOptions): Promise<EmbeddingResponse> {
+    const pipeline = this.pipelines?.select(request.model, opts.tracker.info.principal);
+    if (pipeline) return (await this.pipelines!.runJson(pipeline, 'embeddings', request, opts)) as EmbeddingResponse;
     return invokeEmbeddings(this.resolve(request.model), request, opts);
   }
 
-  images(request: ImageGenerationRequest, opts: CallOptions): Promise<ImageGenerationResponse> {
+  async images(request: ImageGenerationRequest, opts: CallOptions): Promise<ImageGenerationResponse> {
+    const pipeline = this.pipelines?.select(request.model, opts.tracker.info.principal);
+    if (pipeline) return (await this.pipelines!.runJson(pipeline, 'images', request, opts)) as ImageGenerationResponse;
     return invokeImages(this.resolve(request.model), request, opts);
   }
 }

@@ -8,6 +8,12 @@ export interface CallOptions {
   signal: AbortSignal;
   requestId: string;
   tracker: RequestTracker;
+  /** The client's headers (lower-case names), for pipeline conditions; credentials are hidden from them there. */
+  headers?: Record<string, string | string[] | undefined>;
+  /** Use only this credential of the provider's pool (a pipeline target that names one). */
+  credentialId?: string;
+  /** A stream that ends before its first chunk is a failed attempt (pipelines: a router may move on). */
+  emptyStreamFails?: boolean;
 }
 
 /** A stream whose first chunk has arrived: until the client sees it, a router may still switch targets. */
@@ -31,6 +37,10 @@ export function normalizeError(err: unknown, route: Route, signal: AbortSignal):
     retryable: true,
     cause: err,
   });
+}
+
+function emptyStreamError(route: Route): GatewayError {
+  return new GatewayError({ status: 502, type: 'upstream_error', code: 'empty_stream', message: `Provider '${route.provider.record.id}' closed the stream before sending anything.`, retryable: true });
 }
 
 function usableInstance(route: Route): ProviderInstance {
@@ -102,7 +112,7 @@ class Attempt {
 async function withCredential<T>(route: Route, request: unknown, opts: CallOptions, run: (instance: ProviderInstance, ctx: ProviderCallContext, attempt: Attempt) => Promise<T>): Promise<T> {
   const instance = usableInstance(route);
   const pool = route.provider.pool;
-  const tried = new Set<string>();
+  const tried = opts.credentialId === undefined ? new Set<string>() : othersThan(route, opts.credentialId);
   for (;;) {
     const member = pool.size === 0 ? undefined : pool.pick(tried);
     if (member) tried.add(member.id);
@@ -119,6 +129,21 @@ async function withCredential<T>(route: Route, request: unknown, opts: CallOptio
       if (!credentialProblem || !hasAnother(pool, tried)) throw err;
     }
   }
+}
+
+/** Every credential of the pool but `credentialId`, to exclude from picking; refuses an id the pool does not have. */
+function othersThan(route: Route, credentialId: string): Set<string> {
+  const ids = route.provider.pool.states().map((s) => s.id);
+  if (!ids.includes(credentialId)) {
+    throw new GatewayError({
+      status: 503,
+      type: 'server_error',
+      code: 'unknown_credential',
+      message: `Provider '${route.provider.record.id}' has no enabled credential '${credentialId}'.`,
+      retryable: true,
+    });
+  }
+  return new Set(ids.filter((id) => id !== credentialId));
 }
 
 function hasAnother(pool: Route['provider']['pool'], tried: Set<string>): boolean {
@@ -147,11 +172,12 @@ export function openChatStream(route: Route, request: ChatCompletionRequest, opt
   return withCredential(route, request, opts, async (p, ctx, attempt) => {
     const upstream = p.chatStream(request, ctx)[Symbol.asyncIterator]();
     const first = await upstream.next();
+    if (first.done && opts.emptyStreamFails) throw emptyStreamError(route);
     attempt.firstToken();
     const observer = new StreamObserver();
     if (!first.done) observer.see(first.value);
     else await attempt.succeed(observer.outcome(false));
-    return { first, rest: observe(upstream, observer, attempt, opts.signal) };
+    return { first, rest: new ObservedStream(upstream, observer, attempt, opts.signal) };
   });
 }
 
@@ -176,27 +202,53 @@ class StreamObserver {
   }
 }
 
-async function* observe(upstream: AsyncIterator<ChatCompletionChunk>, observer: StreamObserver, attempt: Attempt, signal: AbortSignal): AsyncGenerator<ChatCompletionChunk> {
-  let finished = false;
-  try {
-    for (;;) {
-      const step = await upstream.next();
-      if (step.done) break;
-      observer.see(step.value);
-      yield step.value;
+/**
+ * The rest of an opened stream, watched: the attempt is settled when the stream ends, fails, or
+ * is closed early. An iterator object rather than a generator, so `return()` settles the
+ * attempt (and closes the upstream) even when called before the first `next()`: a generator
+ * that never started skips its `finally`.
+ */
+class ObservedStream implements AsyncIterableIterator<ChatCompletionChunk> {
+  private ended = false;
+
+  constructor(
+    private readonly upstream: AsyncIterator<ChatCompletionChunk>,
+    private readonly observer: StreamObserver,
+    private readonly attempt: Attempt,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<ChatCompletionChunk>> {
+    if (this.ended) return { done: true, value: undefined };
+    let step: IteratorResult<ChatCompletionChunk>;
+    try {
+      step = await this.upstream.next();
+    } catch (err) {
+      this.ended = true;
+      await this.attempt.fail(this.signal.aborted ? (this.signal.reason ?? err) : err, this.observer.outcome(true));
+      throw err;
     }
-    finished = true;
-    await attempt.succeed(observer.outcome(false));
-  } catch (err) {
-    finished = true;
-    await attempt.fail(signal.aborted ? (signal.reason ?? err) : err, observer.outcome(true));
-    throw err;
-  } finally {
-    if (!finished) {
-      // The consumer stopped early (the client left): close the upstream and settle what was delivered.
-      await upstream.return?.().catch(() => undefined);
-      await attempt.fail(signal.reason, observer.outcome(true));
+    if (step.done) {
+      this.ended = true;
+      await this.attempt.succeed(this.observer.outcome(false));
+      return step;
     }
+    this.observer.see(step.value);
+    return step;
+  }
+
+  /** The consumer stopped early (the client left): close the upstream and settle what was delivered. */
+  async return(): Promise<IteratorResult<ChatCompletionChunk>> {
+    if (!this.ended) {
+      this.ended = true;
+      await this.upstream.return?.().catch(() => undefined);
+      await this.attempt.fail(this.signal.reason, this.observer.outcome(true));
+    }
+    return { done: true, value: undefined };
   }
 }
 

@@ -19,10 +19,12 @@ import { auditCatalogChanges } from './admin/catalog-audit';
 import { identityRoutes } from './admin/identity-routes';
 import { metricsRoute } from '../metrics/metrics-route';
 import type { Observability } from '../usage/observability';
+import type { PipelineService } from '../pipelines/pipeline-service';
 import { billingRoutes, publicBillingRoutes } from './admin/billing-routes';
 import { analyticsRoutes } from './admin/analytics-routes';
 import { catalogRoutes } from './admin/catalog-routes';
 import { pluginRoutes } from './admin/plugin-routes';
+import { pipelineRoutes } from './admin/pipeline-routes';
 import { authenticate } from './authenticate';
 import { errorHandler } from './errors';
 import { requestId } from './request-context';
@@ -48,6 +50,8 @@ export interface AppDeps {
   observability?: Observability;
   /** Users, sessions, API keys, audit log, and the security settings. */
   identity: Identity;
+  /** Routing pipelines (/api/pipelines, /api/node-types). */
+  pipelines?: PipelineService;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -78,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/public', publicBillingRoutes(deps));
   app.use('/api/billing', authenticate(deps.auth, 'admin'), billingRoutes(deps));
   app.use('/api', authenticate(deps.auth, 'admin'), auditCatalogChanges(deps), catalogRoutes(deps), pluginRoutes(deps), identityRoutes(deps));
+  if (deps.pipelines) app.use('/api', authenticate(deps.auth, 'admin'), pipelineRoutes({ pipelines: deps.pipelines }));
 
   // Unknown API paths answer like OpenAI does, in its error shape.
   app.use(['/v1', '/api'], (req, _res, next) => {

@@ -4,6 +4,7 @@ import * as m002 from './002_identity';
 import * as m003 from './003_usage';
 import * as m003b from './003_usage_rollup_families';
 import * as m004 from './004_billing';
+import * as m005 from './005_pipelines';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -20,6 +21,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['003_usage', m003],
   ['003_usage_rollup_families', m003b],
   ['004_billing', m004],
+  ['005_pipelines', m005],
 ];
 
 /** Lets features append their migrations before the database is opened. */

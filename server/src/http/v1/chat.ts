@@ -21,7 +21,7 @@ export function chatCompletionsHandler(dispatcher: Dispatcher, hooks: Required<G
     const tracker = startTracking(res, hooks, { endpoint: 'chat', stream: request.stream === true, requestedModel: request.model });
     let result;
     try {
-      result = await dispatcher.chat(request, { signal, requestId: res.locals.requestId, tracker });
+      result = await dispatcher.chat(request, { signal, requestId: res.locals.requestId, tracker, headers: req.headers });
     } catch (err) {
       throw failTracked(tracker, err, signal);
     }

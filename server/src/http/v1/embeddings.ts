@@ -15,7 +15,7 @@ export function embeddingsHandler(dispatcher: Dispatcher, hooks: Required<Gatewa
     const signal = abortOnDisconnect(res);
     const tracker = startTracking(res, hooks, { endpoint: 'embeddings', stream: false, requestedModel: request.model ?? '' });
     try {
-      res.json(await dispatcher.embeddings(request, { signal, requestId: res.locals.requestId, tracker }));
+      res.json(await dispatcher.embeddings(request, { signal, requestId: res.locals.requestId, tracker, headers: req.headers }));
       tracker.finish(200);
     } catch (err) {
       throw failTracked(tracker, err, signal);

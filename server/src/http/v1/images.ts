@@ -18,7 +18,7 @@ export function imagesHandler(dispatcher: Dispatcher, hooks: Required<GatewayHoo
     const signal = abortOnDisconnect(res);
     const tracker = startTracking(res, hooks, { endpoint: 'images', stream: false, requestedModel: request.model ?? '' });
     try {
-      res.json(await dispatcher.images(request, { signal, requestId: res.locals.requestId, tracker }));
+      res.json(await dispatcher.images(request, { signal, requestId: res.locals.requestId, tracker, headers: req.headers }));
       tracker.finish(200);
     } catch (err) {
       throw failTracked(tracker, err, signal);

@@ -14,11 +14,16 @@ import { connectDashboard, eventually, refusal, type TestDashboard } from './liv
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 const PRINCIPALS: Record<string, Principal> = {
-  'admin-token': { method: 'admin-key', id: 'admin-key', scopes: ['*'] },
-  'alice-token': { method: 'session', id: 'sess_alice', userId: 'alice', role: 'member', scopes: ['chat'] },
-  'bob-token': { method: 'session', id: 'sess_bob', userId: 'bob', role: 'viewer', scopes: [] },
-  // An API key of alice's: not a console user.
-  'alice-api-key': { method: 'api-key', id: 'key_alice', userId: 'alice', scopes: ['chat'] },
+  // As identity builds them: the admin key is an owner; sessions carry the user's role, viewers
+  // with the 'admin' scope only, others with '*'; API keys carry their owner's role and their own scopes.
+  'admin-token': { method: 'admin-key', id: 'admin-key', role: 'owner', scopes: ['*'] },
+  'carol-token': { method: 'session', id: 'sess_carol', userId: 'carol', role: 'admin', scopes: ['*'] },
+  'alice-token': { method: 'session', id: 'sess_alice', userId: 'alice', role: 'member', scopes: ['*'] },
+  'bob-token': { method: 'session', id: 'sess_bob', userId: 'bob', role: 'viewer', scopes: ['models', 'admin'] },
+  // An API key of alice's without the admin scope: for /v1, not the console.
+  'alice-api-key': { method: 'api-key', id: 'key_alice', userId: 'alice', role: 'member', scopes: ['chat'] },
+  // An auth plugin's principal that has no role.
+  'roleless-token': { method: 'plugin', id: 'x', userId: 'zed', scopes: ['*'] },
 };
 
 const bearer: AuthMethod = {
@@ -77,7 +82,7 @@ describe('live feed', () => {
     await new Promise<void>((r) => server.close(() => r()));
   });
 
-  it('refuses a handshake without credentials, with wrong ones, or from a bare API key', async () => {
+  it('refuses a handshake without credentials, with wrong ones, from an API key without the admin scope, or without a role', async () => {
     const none = await refusal(url);
     expect(none.data?.error).toMatchObject({ type: 'authentication_error', code: 'missing_api_key' });
     const wrong = await refusal(url, { auth: { token: 'nope' } });
@@ -85,6 +90,8 @@ describe('live feed', () => {
     const key = await refusal(url, { auth: { token: 'alice-api-key' } });
     expect(key.data?.error).toMatchObject({ type: 'permission_error', code: 'live_forbidden' });
     expect(key.message).toMatch(/console users/);
+    const roleless = await refusal(url, { auth: { token: 'roleless-token' } });
+    expect(roleless.data?.error).toMatchObject({ type: 'permission_error', code: 'live_forbidden' });
   });
 
   it('refuses the default namespace', async () => {
@@ -105,6 +112,9 @@ describe('live feed', () => {
     const c = await dashboard({ extraHeaders: { cookie: 'theme=dark; sy_session=alice-session' } });
     await eventually(() => c.hello !== undefined, 'hello');
     expect(c.hello!.scope).toEqual({ kind: 'user', userId: 'alice' });
+    const admin = await dashboard({ auth: { token: 'carol-token' } }); // an admin user's session
+    await eventually(() => admin.hello !== undefined, 'hello');
+    expect(admin.hello!.scope).toEqual({ kind: 'all' });
   });
 
   it("gives admins everyone's traffic and each user only their own", async () => {

@@ -3,24 +3,21 @@ import type { Principal } from '@switchyard/spec';
 /** Whose traffic a caller may see: everyone's, or only their own user's. */
 export type TrafficScope = { kind: 'all' } | { kind: 'user'; userId: string };
 
-/**
- * Admin and owner users see all traffic. A principal with a role is judged by its role alone
- * (console sessions carry `*` scopes for every role, so scopes say nothing there); one without
- * a role (a key) by its scopes.
- */
+/** Owners and admins (the admin key is an owner). */
 export function isAdminPrincipal(p: Principal): boolean {
-  if (p.role !== undefined) return p.role === 'owner' || p.role === 'admin';
-  return p.scopes.includes('*') || p.scopes.includes('admin');
+  return p.role === 'owner' || p.role === 'admin';
 }
 
 /**
- * The scope of analytics and the live feed for a caller, or undefined when it may see none.
- * A non-admin sees only its user's traffic, and only when it is a console user: a principal with
- * a role (console sessions carry the user's role) or the `console` scope. A bare API key,
- * even one that belongs to a user, is refused.
+ * The scope of analytics and the live feed for a caller, or undefined when it may see none. As
+ * for the rest of the console API (identity/route-rules.ts), the caller needs the `admin` scope
+ * (or `*`): console sessions have it, API keys only when their creator gave it. The role then
+ * decides: owners and admins see all traffic, members and viewers only their own user's. A
+ * principal without a role (an auth plugin that assigns none) sees nothing.
  */
 export function trafficScope(p: Principal): TrafficScope | undefined {
+  const opensConsole = p.scopes.includes('*') || p.scopes.includes('admin');
+  if (!opensConsole || !p.role) return undefined;
   if (isAdminPrincipal(p)) return { kind: 'all' };
-  if (p.userId && (p.role !== undefined || p.scopes.includes('console'))) return { kind: 'user', userId: p.userId };
-  return undefined;
+  return p.userId ? { kind: 'user', userId: p.userId } : undefined;
 }

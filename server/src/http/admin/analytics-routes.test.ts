@@ -172,7 +172,7 @@ describe.each(await storageBackends())('/api/analytics on %s', (backend) => {
     afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
     it('shows only their own traffic', async () => {
-      principal = { method: 'session', id: 'sess_1', userId: 'user_1', role: 'member', scopes: ['chat'] };
+      principal = { method: 'session', id: 'sess_1', userId: 'user_1', role: 'member', scopes: ['*'] };
       const events = await (await fetch(`${base}/events`)).json();
       expect(events.data.map((e: { requestId: string }) => e.requestId).sort()).toEqual(['u1_a', 'u1_b']);
       const byUser = await (await fetch(`${base}/breakdown?by=user&range=1h`)).json();
@@ -196,10 +196,14 @@ describe.each(await storageBackends())('/api/analytics on %s', (backend) => {
 
 describe('scopeFilters', () => {
   it('leaves admins unrestricted and pins console users to themselves', () => {
-    expect(scopeFilters({ method: 'admin-key', id: 'admin-key', scopes: ['*'] }, { model: ['a'] })).toEqual({ model: ['a'] });
-    expect(scopeFilters({ method: 'session', id: 's', userId: 'u9', role: 'admin', scopes: [] }, {})).toEqual({});
-    expect(scopeFilters({ method: 'session', id: 's', userId: 'u1', role: 'viewer', scopes: [] }, { model: ['a'] })).toEqual({ model: ['a'], user: ['u1'] });
-    expect(() => scopeFilters({ method: 'session', id: 's', userId: 'u1', role: 'member', scopes: [] }, { user: ['u1', 'u2'] })).toThrow(/own/);
+    expect(scopeFilters({ method: 'admin-key', id: 'admin-key', role: 'owner', scopes: ['*'] }, { model: ['a'] })).toEqual({ model: ['a'] });
+    expect(scopeFilters({ method: 'session', id: 's', userId: 'u9', role: 'admin', scopes: ['*'] }, {})).toEqual({});
+    // A member's session has '*' too: the role, not the scope, makes an admin.
+    expect(scopeFilters({ method: 'session', id: 's', userId: 'u1', role: 'member', scopes: ['*'] }, {})).toEqual({ user: ['u1'] });
+    expect(scopeFilters({ method: 'session', id: 's', userId: 'u1', role: 'viewer', scopes: ['models', 'admin'] }, { model: ['a'] })).toEqual({ model: ['a'], user: ['u1'] });
+    expect(scopeFilters({ method: 'api-key', id: 'k', userId: 'u1', role: 'member', scopes: ['admin'] }, {})).toEqual({ user: ['u1'] });
+    expect(() => scopeFilters({ method: 'session', id: 's', userId: 'u1', role: 'member', scopes: ['*'] }, { user: ['u1', 'u2'] })).toThrow(/own/);
+    expect(() => scopeFilters({ method: 'plugin', id: 'p', userId: 'u1', scopes: ['*'] }, {})).toThrow();
     expect(() => scopeFilters(undefined, {})).toThrow();
   });
 });

@@ -198,3 +198,28 @@ describe('live feed on a gateway', () => {
     }
   });
 });
+
+describe('live feed when Redis is unreachable', () => {
+  it('keeps serving its own dashboards and never crashes the process', async () => {
+    const server = createServer();
+    const auth = new AuthChain();
+    auth.set([{ id: 'bearer', method: bearer }]);
+    // Port 1 on loopback: connection refused, again and again.
+    const live = new LiveFeed({ server, auth, active: new ActiveRequests(), instanceId: 'gw_alone', logger: silent, redisUrl: 'redis://127.0.0.1:1', redisPrefix: 'unused', tickMs: 40, publishMs: 20 });
+    server.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const d = await connectDashboard(url, { auth: { token: 'admin-token' } });
+      live.push(event('while_redis_is_down', 'alice'));
+      await eventually(() => d.requests.some((r) => r.id === 'while_redis_is_down'), 'the local request');
+      // Several publish ticks and reconnect attempts pass; an unhandled rejection would fail this file.
+      await eventually(() => d.stats.length >= 10, 'ten ticks');
+      d.close();
+    } finally {
+      await live.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+

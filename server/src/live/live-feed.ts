@@ -78,9 +78,17 @@ export class LiveFeed {
     this.redisLog = new RateLimitedLog(options.logger, 'warn');
     this.io = new Server({ serveClient: false });
     if (options.redisUrl) {
-      const pub = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
+      // Commands wait for Redis to come back rather than fail: the adapter does not handle a
+      // rejected publish or subscribe, and an unhandled rejection would end the process.
+      const pub = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
       const sub = pub.duplicate();
       for (const c of [pub, sub]) c.on('error', (err) => this.redisLog.log({ err: { message: err.message } }, 'live feed: Redis connection problem'));
+      const publish = pub.publish.bind(pub) as (channel: string, message: string) => Promise<number>;
+      (pub as unknown as { publish: typeof publish }).publish = (channel, message) =>
+        publish(channel, message).catch((err: Error) => {
+          this.redisLog.log({ err: { message: err.message } }, 'live feed: publishing to Redis failed');
+          return 0;
+        });
       this.redis.push(pub, sub);
       this.io.adapter(createAdapter(pub, sub, { key: `${options.redisPrefix}:socket.io` }));
     }
@@ -121,7 +129,7 @@ export class LiveFeed {
     for (const socket of this.nsp.sockets.values()) socket.disconnect(true);
     await Promise.allSettled([this.nsp.adapter.close(), this.io.of('/').adapter.close()]);
     this.io.engine.close();
-    await Promise.allSettled(this.redis.map((c) => c.quit()));
+    await Promise.allSettled(this.redis.map((c) => (c.status === 'ready' ? c.quit() : c.disconnect())));
   }
 
   private async authorize(socket: Socket): Promise<void> {
@@ -156,6 +164,12 @@ export class LiveFeed {
   /** Sends this instance's news to its peers: at once when there are requests, at least every second for stream counts. */
   private publish(): void {
     if (!this.redis.length) return;
+    if (this.redis[0].status !== 'ready') {
+      // Redis is away: peers miss this instance's requests (its own dashboards still see them);
+      // nothing piles up in the client's offline queue meanwhile.
+      this.outbox = [];
+      return;
+    }
     const now = Date.now();
     if (this.outbox.length === 0 && now - this.lastPublish < 1000) return;
     const { streams, streamsByUser } = this.options.active.counts();

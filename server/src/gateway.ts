@@ -28,7 +28,8 @@ import { ModelRepo } from './repos/models';
 import { ProviderRepo } from './repos/providers';
 import { seedMockProvider } from './seed';
 import { createObservability, type Observability } from './usage/observability';
-import { loadKeyring } from './vault/keyring';
+import { KEY_FILE_NAME, loadKeyring } from './vault/keyring';
+import { watchKeyFile } from './vault/rotate';
 import { Vault, VaultError } from './vault/vault';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -87,7 +88,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { env } = options;
   const logger = options.logger ?? createLogger(env.logLevel);
 
-  const vault = new Vault(loadKeyring({ masterKey: env.masterKey, dataDir: env.dataDir, logger }));
+  const keyring = loadKeyring({ masterKey: env.masterKey, dataDir: env.dataDir, logger });
+  const vault = new Vault(keyring);
+  // Key file users rotate with `npm run vault:rotate`; the server follows the file's new versions.
+  const stopKeyWatch = env.masterKey ? undefined : watchKeyFile(path.join(env.dataDir, KEY_FILE_NAME), keyring, (v) => logger.info({ version: v }, 'vault: master key file reloaded'));
   const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, sqliteFile: options.sqliteFile });
   let billing: BillingService | undefined;
   try {
@@ -222,10 +226,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         await observability.close(); // writes the queued usage events
         await identity.close(); // writes the buffered key last-used times
         await db.destroy();
+        stopKeyWatch?.();
       },
     };
   } catch (err) {
     billing?.stop();
+    stopKeyWatch?.();
     await db.destroy();
     throw err;
   }

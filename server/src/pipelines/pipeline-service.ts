@@ -1,5 +1,5 @@
 import { compilePipeline, createNodeTypeRegistry, errors, PipelineValidationError, validatePipeline, type CompiledPipeline, type NodeTypeRegistry, type PluginRegistry } from '@switchyard/core';
-import type { Logger, PipelineGraph, PipelineIssue, Principal, RequestKind } from '@switchyard/spec';
+import type { Logger, PipelineGraph, PipelineIssue, PipelineStores, Principal, RequestKind } from '@switchyard/spec';
 import type { Catalog } from '../catalog/catalog';
 import type { Db } from '../db/connect';
 import type { GatewayHooks } from '../dispatch/hooks';
@@ -44,6 +44,8 @@ export interface PipelineServiceDeps {
   /** Told when a target's circuit breaker changes phase (the metrics gauge). */
   circuitReporter?: CircuitStateReporter;
   audit?: PipelineAuditSink;
+  /** Stores shared by every instance (Redis when REDIS_URL is set); in memory without. */
+  stores?: PipelineStores;
 }
 
 export interface BindingSpec {
@@ -96,7 +98,7 @@ export class PipelineService {
     this.stopFollowing = this.nodeTypes.follow(deps.plugins, (pluginId, reasons) => {
       deps.logger.error({ plugin: pluginId, reasons }, 'node plugin refused');
     });
-    this.services = { stores: createPipelineStores({ circuitReporter: deps.circuitReporter }), logger: deps.logger, ...deps.billing };
+    this.services = { stores: createPipelineStores({ circuitReporter: deps.circuitReporter, shared: deps.stores }), logger: deps.logger, ...deps.billing };
     this.router = new CatalogTargetRouter(deps.catalog);
     this.mockRouter = new MockTargetRouter(deps.plugins, deps.logger);
     this.dispatch = new PipelineDispatch({ runtime: this.runtime, bindings: () => this.index, services: this.services, router: this.router });

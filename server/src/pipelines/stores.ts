@@ -7,8 +7,9 @@ import type { CircuitStateReporter } from '../metrics/gateway-metrics';
  * response cache and latency averages. In memory for now; the scale-out work swaps in Redis
  * versions here without touching anything else.
  */
-export function createPipelineStores(options: { circuitReporter?: CircuitStateReporter } = {}): PipelineStores {
-  const stores = createMemoryStores();
+export function createPipelineStores(options: { circuitReporter?: CircuitStateReporter; shared?: PipelineStores } = {}): PipelineStores {
+  // `shared`: stores every instance uses (Redis, server/src/scale) instead of this process's memory.
+  const stores = options.shared ? { ...options.shared } : createMemoryStores();
   if (options.circuitReporter) stores.circuits = new ReportingCircuitStore(stores.circuits, options.circuitReporter);
   return stores;
 }

@@ -14,10 +14,11 @@ export function createPipelineStores(options: { circuitReporter?: CircuitStateRe
   return stores;
 }
 
-/** The target a breaker key names, when it names one (`target:<provider>/<model>[#credential]`). */
+/** The target a breaker key names, when it names one (`circuit:target:<provider>/<model>[#credential]`). */
 export function targetOfCircuitKey(key: string): { provider: string; model: string } | undefined {
-  if (!key.startsWith('target:')) return undefined;
-  const rest = key.slice('target:'.length);
+  const bare = key.startsWith('circuit:') ? key.slice('circuit:'.length) : key;
+  if (!bare.startsWith('target:')) return undefined;
+  const rest = bare.slice('target:'.length);
   const slash = rest.indexOf('/');
   if (slash <= 0) return undefined;
   const hash = rest.lastIndexOf('#');

@@ -14,6 +14,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Told when the server says the session is gone, so the console can show the sign-in screen. */
+let onSessionLost: (() => void) | null = null;
+export function setSessionLostHandler(handler: (() => void) | null): void {
+  onSessionLost = handler;
+}
 
 export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
   const method = init.method ?? 'GET';
@@ -26,6 +31,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const data = text ? safeJson(text) : undefined;
   if (!res.ok) {
     const err = (data as { error?: { message?: string; code?: string; param?: string } } | undefined)?.error;
+    if (res.status === 401 && err?.code === 'session_expired' && !path.startsWith('/api/auth/')) onSessionLost?.();
     throw new ApiError(res.status, err?.message ?? `${res.status} ${res.statusText}`, err?.code ?? null, err?.param ?? null);
   }
   return data as T;

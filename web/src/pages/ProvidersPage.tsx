@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, ApiError } from '../api/client';
 import type { PluginView, ProviderView } from '../api/types';
 import { useResource } from '../api/use-resource';
+import { atLeast, useUser } from '../auth/session';
 import { SchemaForm } from '../components/SchemaForm';
 import { Empty, ErrorState, Loading } from '../components/states';
 
@@ -9,22 +10,28 @@ export function ProvidersPage() {
   const providers = useResource((signal) => api<{ data: ProviderView[] }>('/api/providers', { signal }));
   const plugins = useResource((signal) => api<{ data: PluginView[] }>('/api/plugins', { signal }));
   const [adding, setAdding] = useState(false);
+  const canEdit = atLeast(useUser().role, 'admin');
   if (providers.loading || plugins.loading) return <Loading what="Loading providers" />;
   if (providers.error || plugins.error) return <ErrorState error={providers.error ?? plugins.error} retry={() => (providers.reload(), plugins.reload())} />;
   const providerPlugins = plugins.data!.data.filter((p) => p.kind === 'provider');
   return (
     <div className="page">
       <header className="page-header">
-        <h1>Providers</h1>
-        <button type="button" onClick={() => setAdding((a) => !a)} aria-expanded={adding}>
-          {adding ? 'Cancel' : 'Add provider'}
-        </button>
+        <div>
+          <h1>Providers</h1>
+          <p className="muted">Upstreams the gateway calls, each with its settings and a pool of credentials.</p>
+        </div>
+        {canEdit && (
+          <button type="button" onClick={() => setAdding((a) => !a)} aria-expanded={adding}>
+            {adding ? 'Cancel' : 'Add provider'}
+          </button>
+        )}
       </header>
       {adding && <AddProvider plugins={providerPlugins} onDone={() => (setAdding(false), providers.reload())} />}
       {providers.data!.data.length === 0 ? (
-        <Empty title="No providers yet.">Add one with “Add provider”, or declare it in switchyard.config.yaml.</Empty>
+        <Empty title="No providers yet.">{canEdit ? 'Add one with “Add provider”, or declare it in switchyard.config.yaml.' : 'An administrator adds providers.'}</Empty>
       ) : (
-        providers.data!.data.map((p) => <ProviderCard key={p.id} provider={p} plugin={providerPlugins.find((x) => x.id === p.plugin)} onChange={providers.reload} />)
+        providers.data!.data.map((p) => <ProviderCard key={p.id} provider={p} plugin={providerPlugins.find((x) => x.id === p.plugin)} onChange={providers.reload} canEdit={canEdit} />)
       )}
     </div>
   );
@@ -87,8 +94,9 @@ function AddProvider({ plugins, onDone }: { plugins: PluginView[]; onDone: () =>
   );
 }
 
-function ProviderCard({ provider, plugin, onChange }: { provider: ProviderView; plugin?: PluginView; onChange: () => void }) {
-  const [test, setTest] = useState<string | null>(null);
+function ProviderCard({ provider, plugin, onChange, canEdit }: { provider: ProviderView; plugin?: PluginView; onChange: () => void; canEdit: boolean }) {
+  const [test, setTest] = useState<{ ok: boolean | null; message: string } | null>(null);
+  const [editing, setEditing] = useState(false);
   const [addingCred, setAddingCred] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const act = async (fn: () => Promise<unknown>) => {
@@ -113,30 +121,44 @@ function ProviderCard({ provider, plugin, onChange }: { provider: ProviderView; 
         </div>
         <span className={`badge ${provider.status === 'ready' ? 'ok' : 'bad'}`}>{provider.status === 'ready' ? 'ready' : provider.problem ?? 'unavailable'}</span>
       </div>
-      <div className="actions">
-        <button
-          type="button"
-          className="secondary"
-          onClick={async () => {
-            setTest('Testing…');
-            try {
-              const r = await api<{ ok: boolean; message: string }>(`/api/providers/${provider.id}/test`, { method: 'POST', body: {} });
-              setTest(`${r.ok ? '✓' : '✗'} ${r.message}`);
-            } catch (err) {
-              setTest(`✗ ${err instanceof Error ? err.message : String(err)}`);
-            }
-          }}
-        >
-          Test connection
-        </button>
-        <button type="button" className="secondary" onClick={() => act(() => api(`/api/providers/${provider.id}`, { method: 'PATCH', body: { enabled: !provider.enabled } }))}>
-          {provider.enabled ? 'Disable' : 'Enable'}
-        </button>
-        <button type="button" className="danger" onClick={() => confirm(`Delete provider ${provider.id} and its credentials and models?`) && act(() => api(`/api/providers/${provider.id}`, { method: 'DELETE' }))}>
-          Delete
-        </button>
-        {test && <span role="status">{test}</span>}
-      </div>
+      {canEdit && (
+        <div className="actions">
+          <button
+            type="button"
+            className="secondary"
+            disabled={test?.ok === null}
+            onClick={async () => {
+              setTest({ ok: null, message: 'Testing…' });
+              try {
+                const r = await api<{ ok: boolean; message: string }>(`/api/providers/${provider.id}/test`, { method: 'POST', body: {} });
+                setTest(r);
+              } catch (err) {
+                setTest({ ok: false, message: err instanceof Error ? err.message : String(err) });
+              }
+            }}
+          >
+            Test connection
+          </button>
+          {plugin?.settingsSchema && Object.keys(plugin.settingsSchema.properties ?? {}).length > 0 && (
+            <button type="button" className="secondary" aria-expanded={editing} onClick={() => setEditing((e) => !e)}>
+              {editing ? 'Close settings' : 'Settings'}
+            </button>
+          )}
+          <button type="button" className="secondary" onClick={() => act(() => api(`/api/providers/${provider.id}`, { method: 'PATCH', body: { enabled: !provider.enabled } }))}>
+            {provider.enabled ? 'Disable' : 'Enable'}
+          </button>
+          <button type="button" className="danger" onClick={() => confirm(`Delete provider ${provider.id} and its credentials and models?`) && act(() => api(`/api/providers/${provider.id}`, { method: 'DELETE' }))}>
+            Delete
+          </button>
+          {test && (
+            <span role="status" className={test.ok === null ? 'muted' : test.ok ? 'good-text' : 'bad-text'}>
+              {test.ok === null ? '' : test.ok ? '✓ ' : '✗ '}
+              {test.message}
+            </span>
+          )}
+        </div>
+      )}
+      {editing && plugin && <ProviderSettings provider={provider} plugin={plugin} onDone={() => (setEditing(false), onChange())} />}
       {error && <p className="error-text" role="alert">{error}</p>}
       <h3>Credentials</h3>
       {provider.credentials.length === 0 ? (
@@ -148,7 +170,7 @@ function ProviderCard({ provider, plugin, onChange }: { provider: ProviderView; 
               <th>Name</th>
               <th>Weight</th>
               <th>State</th>
-              <th />
+              {canEdit && <th />}
             </tr>
           </thead>
           <tbody>
@@ -161,6 +183,7 @@ function ProviderCard({ provider, plugin, onChange }: { provider: ProviderView; 
                   {c.reason && <div className="muted small">{c.reason}</div>}
                   {c.state === 'cooling' && c.cooldownUntil && <div className="muted small">until {new Date(c.cooldownUntil).toLocaleTimeString()}</div>}
                 </td>
+                {canEdit && (
                 <td className="row-actions">
                   {c.state === 'disabled' && (
                     <button type="button" className="secondary" onClick={() => act(() => api(`/api/credentials/${c.id}`, { method: 'PATCH', body: { enabled: true } }))}>
@@ -171,12 +194,13 @@ function ProviderCard({ provider, plugin, onChange }: { provider: ProviderView; 
                     Delete
                   </button>
                 </td>
+                )}
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {plugin?.credentialSchema && (
+      {canEdit && plugin?.credentialSchema && (
         <>
           <button type="button" className="secondary" onClick={() => setAddingCred((a) => !a)} aria-expanded={addingCred}>
             {addingCred ? 'Cancel' : 'Add credential'}
@@ -219,6 +243,45 @@ function AddCredential({ provider, plugin, onDone }: { provider: ProviderView; p
       <p className="muted small">Secrets are encrypted at rest (AES-256-GCM) and never shown again.</p>
       {error && <p className="error-text" role="alert">{error}</p>}
       <button type="submit">Save credential</button>
+    </form>
+  );
+}
+
+function ProviderSettings({ provider, plugin, onDone }: { provider: ProviderView; plugin: PluginView; onDone: () => void }) {
+  const [settings, setSettings] = useState<Record<string, unknown>>(provider.settings ?? {});
+  const [name, setName] = useState(provider.name);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      className="form inline-form"
+      aria-label={`Settings of ${provider.id}`}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        try {
+          await api(`/api/providers/${provider.id}`, { method: 'PATCH', body: { name, settings } });
+          onDone();
+        } catch (err) {
+          setError(err instanceof ApiError ? err.message : String(err));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <div className="field">
+        <label htmlFor={`pname-${provider.id}`}>Display name</label>
+        <input id={`pname-${provider.id}`} value={name} onChange={(e) => setName(e.target.value)} />
+      </div>
+      <SchemaForm schema={plugin.settingsSchema} value={settings} onChange={setSettings} idPrefix={`set-${provider.id}`} />
+      {provider.source === 'config' && <p className="muted small">This provider comes from the config file: a restart applies the file again.</p>}
+      {error && <p className="error-text" role="alert">{error}</p>}
+      <div className="form-actions">
+        <button type="submit" disabled={busy}>
+          {busy ? 'Saving…' : 'Save settings'}
+        </button>
+      </div>
     </form>
   );
 }

@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import { api } from '../../api/client';
 import { CodeView } from './CodeView';
+import { ModelSelect } from './ModelSelect';
+import type { PlaygroundModel } from './models';
 
-export function ImagesPanel({ models }: { models: string[] }) {
-  const [model, setModel] = useState(models[0] ?? '');
+export function ImagesPanel({ models }: { models: PlaygroundModel[] }) {
+  const [model, setModel] = useState(models[0]?.id ?? '');
   const [prompt, setPrompt] = useState('');
   const [size, setSize] = useState('1024x1024');
   const [n, setN] = useState(1);
@@ -33,11 +35,7 @@ export function ImagesPanel({ models }: { models: string[] }) {
         <div className="grid-3">
           <div className="field">
             <label htmlFor="img-model">Model</label>
-            <select id="img-model" value={model} onChange={(e) => setModel(e.target.value)}>
-              {models.map((m) => (
-                <option key={m}>{m}</option>
-              ))}
-            </select>
+            <ModelSelect id="img-model" label="Model" models={models} value={model} onChange={setModel} />
           </div>
           <div className="field">
             <label htmlFor="img-size">Size</label>
@@ -71,8 +69,8 @@ export function ImagesPanel({ models }: { models: string[] }) {
   );
 }
 
-export function EmbeddingsPanel({ models }: { models: string[] }) {
-  const [model, setModel] = useState(models[0] ?? '');
+export function EmbeddingsPanel({ models }: { models: PlaygroundModel[] }) {
+  const [model, setModel] = useState(models[0]?.id ?? '');
   const [input, setInput] = useState('');
   const [result, setResult] = useState<{ dims: number; preview: number[]; tokens: number }[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -96,11 +94,7 @@ export function EmbeddingsPanel({ models }: { models: string[] }) {
       >
         <div className="field">
           <label htmlFor="emb-model">Model</label>
-          <select id="emb-model" value={model} onChange={(e) => setModel(e.target.value)}>
-            {models.map((m) => (
-              <option key={m}>{m}</option>
-            ))}
-          </select>
+          <ModelSelect id="emb-model" label="Model" models={models} value={model} onChange={setModel} />
         </div>
         <div className="field">
           <label htmlFor="emb-input">Input (one text per line)</label>

@@ -1,0 +1,87 @@
+import { useState } from 'react';
+import { api, ApiError } from '../../api/client';
+import { useSession, type SignInAnswer } from '../../auth/session';
+import { Brand } from '../../components/Brand';
+import { useRouter } from '../../router';
+
+/**
+ * First run: no owner exists yet. The server prints a one-time link (/setup?token=…) when it
+ * starts; the token proves the person here can read the server's output.
+ */
+export function SetupPage() {
+  const { signedIn } = useSession();
+  const { navigate } = useRouter();
+  const fromUrl = new URLSearchParams(window.location.search).get('token') ?? '';
+  const [token, setToken] = useState(fromUrl);
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const mismatch = confirm !== '' && confirm !== password;
+  return (
+    <main className="auth-screen">
+      <form
+        className="auth-card"
+        aria-labelledby="setup-title"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (mismatch) return;
+          setBusy(true);
+          setError(null);
+          try {
+            const answer = await api<SignInAnswer>('/api/setup', { method: 'POST', body: { token: token.trim(), email, password, ...(name.trim() ? { name: name.trim() } : {}) } });
+            navigate('/', { replace: true });
+            signedIn(answer);
+          } catch (err) {
+            setError(err instanceof ApiError ? err.message : String(err));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <Brand />
+        <h1 id="setup-title">Set up Switchyard</h1>
+        <p className="muted">Create the owner account. The owner can invite everyone else.</p>
+        {!fromUrl && (
+          <p className="notice">
+            Open the setup link the server printed when it started (it holds a one-time token), or paste the token below. Restarting the server prints a new one.
+          </p>
+        )}
+        <div className="field" hidden={Boolean(fromUrl)}>
+          <label htmlFor="setup-token">Setup token</label>
+          <input id="setup-token" required autoComplete="off" spellCheck={false} value={token} onChange={(e) => setToken(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="setup-name">Your name</label>
+          <input id="setup-name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="setup-email">Email</label>
+          <input id="setup-email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="setup-password">Password</label>
+          <input id="setup-password" type="password" autoComplete="new-password" required minLength={10} value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby="setup-password-help" />
+          <small id="setup-password-help" className="help">
+            At least 10 characters; a long passphrase is best.
+          </small>
+        </div>
+        <div className="field">
+          <label htmlFor="setup-confirm">Repeat the password</label>
+          <input id="setup-confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} aria-invalid={mismatch} />
+          {mismatch && <small className="error-text">The passwords differ.</small>}
+        </div>
+        {error && (
+          <p className="error-text" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="wide" disabled={busy || mismatch}>
+          {busy ? 'Creating…' : 'Create owner and sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

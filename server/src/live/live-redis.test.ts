@@ -6,7 +6,7 @@ import { connectDashboard, eventually, type TestDashboard } from './live-test-cl
 const config = {
   providers: [
     { id: 'mock', plugin: 'mock', settings: {} },
-    { id: 'slow', plugin: 'mock', settings: { chunkDelayMs: 100 } },
+    { id: 'slow', plugin: 'mock', settings: { chunkDelayMs: 300 } },
   ],
   models: [
     { id: 'mock-chat', provider: 'mock' },
@@ -21,11 +21,12 @@ describe.runIf(await redisAvailable())('live feed across instances (Redis adapte
   let b: TestGateway;
   let dash: TestDashboard;
 
-  const chat = (gw: TestGateway, id: string, model = 'mock-chat', stream = false) =>
+  const chat = (gw: TestGateway, id: string, model = 'mock-chat', stream = false, signal?: AbortSignal) =>
     fetch(`${gw.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { ...gw.auth, 'content-type': 'application/json', 'x-request-id': id },
       body: JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen' }] }),
+      signal,
     }).then((r) => r.text());
 
   beforeAll(async () => {
@@ -59,10 +60,14 @@ describe.runIf(await redisAvailable())('live feed across instances (Redis adapte
   });
 
   it("counts the other instance's streams in flight", async () => {
-    const done = chat(b, 'slow_stream', 'slow-chat', true); // ~1.5 s of chunks
-    await eventually(() => (dash.stats.at(-1)?.activeStreams ?? 0) >= 1, "B's stream on A's dashboard", 5000);
+    // ~4.5 s of chunks: several publish and tick periods (1 s) while it runs; cut once seen.
+    const controller = new AbortController();
+    const done = chat(b, 'slow_stream', 'slow-chat', true, controller.signal).catch(() => undefined);
+    await eventually(() => (dash.stats.at(-1)?.activeStreams ?? 0) >= 1, "B's stream on A's dashboard", 4000);
+    controller.abort();
     await done;
     await eventually(() => dash.requests.some((r) => r.id === 'slow_stream'), 'the stream when it ended');
+    expect(dash.requests.find((r) => r.id === 'slow_stream')!.status).toBe(499);
     await eventually(() => dash.stats.at(-1)?.activeStreams === 0, 'no stream left', 5000);
   });
 });

@@ -13,8 +13,16 @@ describe('traffic scope', () => {
     expect(isAdminPrincipal(p({ role: 'viewer', scopes: ['admin'] }))).toBe(false);
   });
 
-  it('judges keys without a role by their scopes', () => {
-    expect(trafficScope(p({ method: 'api-key', scopes: ['admin'] }))).toEqual({ kind: 'all' });
-    expect(trafficScope(p({ method: 'api-key', scopes: ['chat'], userId: 'u1' }))).toBeUndefined();
+  it('needs the admin scope, as the rest of the console API does', () => {
+    // Identity's API keys carry their owner's role; only the admin scope opens the console to them.
+    expect(trafficScope(p({ method: 'api-key', role: 'member', scopes: ['chat'], userId: 'u1' }))).toBeUndefined();
+    expect(trafficScope(p({ method: 'api-key', role: 'member', scopes: ['admin'], userId: 'u1' }))).toEqual({ kind: 'user', userId: 'u1' });
+    expect(trafficScope(p({ method: 'api-key', role: 'owner', scopes: ['admin'], userId: 'u1' }))).toEqual({ kind: 'all' });
+  });
+
+  it('refuses a principal without a role, as the /api guard does (roleRank -1)', () => {
+    expect(trafficScope(p({ method: 'plugin', scopes: ['admin'] }))).toBeUndefined();
+    expect(trafficScope(p({ method: 'plugin', scopes: ['*'], userId: 'u1' }))).toBeUndefined();
+    expect(isAdminPrincipal(p({ method: 'plugin', scopes: ['*'] }))).toBe(false);
   });
 });

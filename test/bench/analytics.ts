@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Db } from '../../server/src/db/connect';
 import { AnalyticsService } from '../../server/src/usage/analytics/analytics-service';
@@ -24,6 +24,8 @@ const BACKFILL_BATCH = 10_000;
 const LIVE_ROWS = Number(process.env.BENCH_ANALYTICS_LIVE_ROWS ?? 100_000);
 const LIVE_RATE = 2000; // simulated requests per second
 const LIVE_BATCH = 500;
+/** `sqlite`, `postgres` or both (default). */
+const BACKENDS = (process.env.BENCH_ANALYTICS_BACKENDS ?? 'sqlite,postgres').split(',');
 const RUNS = 7;
 const TARGET_MS = 200;
 
@@ -133,6 +135,7 @@ async function load(db: Db, label: string, events: Iterable<UsageEvent[]>, insta
 
 interface BackendResult {
   label: string;
+  load: string;
   liveRate: number;
   backfillRate: number;
   rollupRows: string[];
@@ -161,7 +164,8 @@ async function benchBackend(label: string, open: () => Promise<{ db: Db; close()
       for (const g of GRAINS) counts.push(Number((await db(f.table[g]).count({ n: '*' }).first())!.n).toLocaleString('en-US'));
       rollupRows.push(`${f.id} ${counts.join(' / ')}`);
     }
-    return { label, liveRate, backfillRate, rollupRows, timings: await timeQueries(db, end) };
+    const timings = await timeQueries(db, end);
+    return { label, load: os.loadavg().map((l) => l.toFixed(1)).join(' '), liveRate, backfillRate, rollupRows, timings };
   } finally {
     await close();
   }
@@ -195,13 +199,15 @@ export async function runAnalyticsBench(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sy-bench-analytics-'));
   try {
     let n = 0;
-    results.push(
-      await benchBackend('SQLite', async () => {
-        const db = await openDatabase({ dataDir: dir, sqliteFile: path.join(dir, `bench-${n++}.db`) });
-        return { db, close: () => db.destroy() };
-      }),
-    );
-    if (await postgresAvailable()) {
+    if (BACKENDS.includes('sqlite')) {
+      results.push(
+        await benchBackend('SQLite', async () => {
+          const db = await openDatabase({ dataDir: dir, sqliteFile: path.join(dir, `bench-${n++}.db`) });
+          return { db, close: () => db.destroy() };
+        }),
+      );
+    }
+    if (BACKENDS.includes('postgres') && (await postgresAvailable())) {
       results.push(
         await benchBackend('PostgreSQL', async () => {
           const temp = await createTempDatabase();
@@ -220,7 +226,8 @@ export async function runAnalyticsBench(): Promise<void> {
     out.push(
       `${r.label}: sustained writing of live traffic (${LIVE_RATE} req/s simulated, batches of ${LIVE_BATCH}): ${rate(r.liveRate)} events/s; ` +
         `loading the 30-day dataset (batches of ${BACKFILL_BATCH}): ${rate(r.backfillRate)} events/s.`,
-      `Rollup rows (minute / hour / day): ${r.rollupRows.join('; ')}.\n`,
+      `Rollup rows (minute / hour / day): ${r.rollupRows.join('; ')}.`,
+      `Load average while querying: ${r.load} (${os.cpus().length} CPUs).\n`,
     );
     out.push('| query | median ms | max ms | answer |', '|---|---:|---:|---|');
     for (const t of r.timings) out.push(`| ${t.name} | ${t.median.toFixed(1)} | ${t.max.toFixed(1)}${t.max > TARGET_MS ? ' (over)' : ''} | ${t.detail} |`);

@@ -28,6 +28,7 @@ import { ModelRepo } from './repos/models';
 import { ProviderRepo } from './repos/providers';
 import { seedMockProvider } from './seed';
 import { createObservability, type Observability } from './usage/observability';
+import { startScaleOut } from './scale/scale-out';
 import { KEY_FILE_NAME, loadKeyring } from './vault/keyring';
 import { watchKeyFile } from './vault/rotate';
 import { Vault, VaultError } from './vault/vault';
@@ -97,11 +98,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   try {
     const registry = new PluginRegistry(HOST_VERSION, logger);
     const pluginDirs = options.pluginDirs ?? [path.join(REPO_ROOT, 'plugins')];
+  let scale: Awaited<ReturnType<typeof startScaleOut>> | undefined;
     await loadPlugins(registry, { pluginDirs, packageJsonPath: path.join(REPO_ROOT, 'package.json') });
     for (const p of options.plugins ?? []) registry.register(p, { packageName: '(embedded)' });
 
     const repos = { providers: new ProviderRepo(db), credentials: new CredentialRepo(db, vault), models: new ModelRepo(db) };
-    const identity = createIdentity({ db, logger, settings: identitySettings(options.identity, process.env) });
+    // Several instances (REDIS_URL): shared pipeline state and change notices over Redis.
+    scale = env.redisUrl ? await startScaleOut({ redisUrl: env.redisUrl, prefix: process.env.SWITCHYARD_REDIS_PREFIX || 'switchyard', logger }) : undefined;
+    const identity = createIdentity({ db, logger, settings: identitySettings(options.identity, process.env), bus: scale?.identityBus });
     const config = options.config ?? loadConfigFile(env.configFile, env.configFileExplicit);
     if (config) await applyConfig(config, repos);
     if (config && (config.providers.length > 0 || config.models.length > 0)) {
@@ -153,9 +157,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       config?.pipelines ?? [],
     );
     const dispatcher = new Dispatcher(catalog, pipelines.dispatch);
+        stores: scale?.stores,
     const app = createApp({
       hooks,
       logger,
+    scale?.followCatalog(catalog);
+    scale?.followPipelines(pipelines);
       auth,
       catalog,
       dispatcher,
@@ -233,6 +240,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     billing?.stop();
     stopKeyWatch?.();
     await db.destroy();
+        await scale?.close();
     throw err;
   }
 }
+    await scale?.close();

@@ -195,8 +195,10 @@ describe('OpenAI emulator', () => {
       received++;
       controller.abort();
     }
-    expect(received).toBe(1);
-    await vi.waitFor(() => expect(emulator.aborted).toBe(1), { timeout: 2000, interval: 10 });
+    // Chunks that arrived in the same socket read may still be yielded after the abort.
+    expect(received).toBeGreaterThanOrEqual(1);
+    expect(received).toBeLessThan(200);
+    await vi.waitFor(() => expect(emulator.aborted).toBe(1), { timeout: 5000, interval: 10 });
   });
 
   it('waits latencyMs before answering', async () => {

@@ -27,7 +27,7 @@ import { CredentialRepo } from './repos/credentials';
 import { ModelRepo } from './repos/models';
 import { ProviderRepo } from './repos/providers';
 import { seedMockProvider } from './seed';
-import { createObservability, type Observability } from './usage/observability';
+import { attachRequestLog, requestLogEnabled } from './ops/request-log';
 import { startScaleOut } from './scale/scale-out';
 import { KEY_FILE_NAME, loadKeyring } from './vault/keyring';
 import { watchKeyFile } from './vault/rotate';
@@ -196,6 +196,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (setup) logger.info({ expiresAt: new Date(setup.expiresAt).toISOString() }, 'first run: no owner account yet; open the setup link printed on the console');
 
     // Development: local plugins reload when their files change. The catalog and the auth chain are
+      if (requestLogEnabled()) attachRequestLog(server, logger);
     // rebuilt; node types and billing rules follow the registry by themselves.
     const onPluginReload = async (e: PluginReloadEvent) => {
       await catalog.reload();

@@ -1,6 +1,7 @@
 import { readEnv } from './config/env';
 import { createGateway } from './gateway';
 import { createLogger } from './logger';
+import { handleShutdownSignals, shutdownGraceMs } from './ops/graceful-shutdown';
 
 const env = readEnv();
 const logger = createLogger(env.logLevel);
@@ -17,13 +18,8 @@ try {
   lines.push(`  Try: curl ${gw.url}/v1/chat/completions -H "Authorization: Bearer <admin key>" -H "Content-Type: application/json" -d '{"model":"mock-chat","messages":[{"role":"user","content":"Hello"}]}'\n`);
   process.stdout.write(lines.join('\n') + '\n');
 
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await gw.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // SIGTERM/SIGINT: stop accepting, let requests in flight finish (SWITCHYARD_SHUTDOWN_GRACE_MS), flush, close.
+  handleShutdownSignals(gw, { graceMs: shutdownGraceMs(), logger });
 } catch (err) {
   logger.error({ err: (err as Error).message }, 'switchyard failed to start');
   process.exit(1);

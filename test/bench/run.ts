@@ -1,6 +1,7 @@
 import { startChild, type Child } from './child';
 import { runLoad, type LoadResult } from './load';
 import { runAnalyticsBench } from './analytics';
+import { runPipelineBench } from './pipeline';
 
 /**
  * `npm run bench`: the gateway against the same emulator called directly and through a bare
@@ -78,6 +79,8 @@ function printTable(rows: Row[]) {
   process.stdout.write('\n' + out.join('\n') + '\n');
 }
 
-// `npm run bench -- analytics` runs only the analytics scenario; by default it follows the latency ones.
-if (!process.argv.slice(2).includes('analytics')) await main();
-await runAnalyticsBench();
+// `npm run bench -- analytics` (or `-- pipeline`) runs only that scenario; by default they follow the latency ones.
+const picked = process.argv.slice(2).filter((a) => a === 'analytics' || a === 'pipeline');
+if (picked.length === 0) await main();
+if (picked.length === 0 || picked.includes('pipeline')) await runPipelineBench();
+if (picked.length === 0 || picked.includes('analytics')) await runAnalyticsBench();

@@ -29,6 +29,7 @@ import { ProviderRepo } from './repos/providers';
 import { seedMockProvider } from './seed';
 import { attachRequestLog, requestLogEnabled } from './ops/request-log';
 import { startScaleOut } from './scale/scale-out';
+import { createObservability, type Observability } from './usage/observability';
 import { KEY_FILE_NAME, loadKeyring } from './vault/keyring';
 import { watchKeyFile } from './vault/rotate';
 import { Vault, VaultError } from './vault/vault';

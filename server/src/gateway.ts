@@ -26,6 +26,7 @@ import { PipelineService } from './pipelines/pipeline-service';
 import { CredentialRepo } from './repos/credentials';
 import { ModelRepo } from './repos/models';
 import { ProviderRepo } from './repos/providers';
+import { createOAuth, oauthAuthMethods, type OAuth } from './oauth';
 import { seedMockProvider } from './seed';
 import { attachRequestLog, requestLogEnabled } from './ops/request-log';
 import { startScaleOut } from './scale/scale-out';
@@ -80,6 +81,8 @@ export interface Gateway {
   identity: Identity;
   /** Routing pipelines: drafts, versions, bindings, the running versions. */
   pipelines: PipelineService;
+  /** OAuth 2.0 authorization server: clients, codes, tokens. */
+  oauth: OAuth;
   /** First run only (no owner yet): the one-time setup link, for main.ts to print. Never logged. */
   setup?: { url: string; token: string; expiresAt: number };
   close(): Promise<void>;
@@ -107,6 +110,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Several instances (REDIS_URL): shared pipeline state and change notices over Redis.
     scale = env.redisUrl ? await startScaleOut({ redisUrl: env.redisUrl, prefix: process.env.SWITCHYARD_REDIS_PREFIX || 'switchyard', logger }) : undefined;
     const identity = createIdentity({ db, logger, settings: identitySettings(options.identity, process.env), bus: scale?.identityBus });
+    const oauth = createOAuth(db, identity);
     const config = options.config ?? loadConfigFile(env.configFile, env.configFileExplicit);
     if (config) await applyConfig(config, repos);
     if (config && (config.providers.length > 0 || config.models.length > 0)) {
@@ -127,7 +131,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
     const adminKey = resolveAdminKey(env.adminKey, env.dataDir);
     const auth = new AuthChain();
-    const authMethods = () => [{ id: 'admin-key', method: adminKeyAuth(adminKey.key) }, ...identityAuthMethods(identity, registry, logger), ...createAuthMethods(registry, options.authPlugins ?? [], { logger, services: identity.services })];
+    const authMethods = () => [{ id: 'admin-key', method: adminKeyAuth(adminKey.key) }, ...identityAuthMethods(identity, registry, logger), ...oauthAuthMethods(oauth, identity, registry, logger), ...createAuthMethods(registry, options.authPlugins ?? [], { logger, services: identity.services })];
     auth.set(authMethods());
     await identity.sessions.purgeExpired();
 
@@ -175,6 +179,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       billing,
       modelExtras: (m) => modelExtras(catalog, (p, u) => billingService.priceFor(p, u), m),
       identity,
+      oauth,
       ready: async () => {
         await db.raw('select 1');
         return true;
@@ -221,6 +226,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       observability,
       identity,
       pipelines,
+      oauth,
       setup,
       async close() {
         await observability.closeLiveFeed();

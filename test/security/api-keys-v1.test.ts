@@ -22,7 +22,7 @@ describe.each(await storageBackends())('API keys on /v1 (%s)', (backend) => {
 
   it('is served by the auth-api-key plugin, after the admin key and before sessions', () => {
     expect(gw.registry.get('auth', 'api-key')?.manifest).toMatchObject({ kind: 'auth', hostRange: '^0.1.0' });
-    expect(gw.authChain.list()).toEqual(['admin-key', 'api-key', 'session']);
+    expect(gw.authChain.list()).toEqual(['admin-key', 'api-key', 'session', 'oauth']);
   });
 
   it('works with the official client and hands the request path the key principal', async () => {

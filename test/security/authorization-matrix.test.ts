@@ -218,6 +218,13 @@ const CASES: Case[] = [
   loose('PUT /pipelines/:id/bindings', 'admin'),
   loose('POST /pipelines/:id/test-run', 'admin'),
 
+  // OAuth clients
+  loose('GET /oauth/clients', 'admin'),
+  loose('POST /oauth/clients', 'admin'),
+  loose('GET /oauth/clients/:id', 'admin'),
+  loose('PATCH /oauth/clients/:id', 'admin'),
+  loose('DELETE /oauth/clients/:id', 'admin'),
+
   { route: 'GET /public/models', access: 'public', prepare: () => ({ path: '/public/models' }), expectPublic: () => reachedHandler },
   { route: 'POST /public/payments/:provider/webhook', access: 'public', prepare: () => ({ path: '/public/payments/none/webhook', body: {} }), expectPublic: () => reachedHandler },
 ];

@@ -14,6 +14,7 @@ import type { Identity } from '../identity';
 import { adminGuard } from '../identity/authorize';
 import { apiCors, v1Cors } from '../identity/cors';
 import { securityHeaders } from '../identity/security-headers';
+import { oauthClientRoutes, oauthEndpoints, type OAuth } from '../oauth';
 import { publicAuthRoutes } from './admin/auth-routes';
 import { auditCatalogChanges } from './admin/catalog-audit';
 import { identityRoutes } from './admin/identity-routes';
@@ -50,6 +51,8 @@ export interface AppDeps {
   observability?: Observability;
   /** Users, sessions, API keys, audit log, and the security settings. */
   identity: Identity;
+  /** OAuth 2.0 authorization server (/oauth/*, /.well-known/oauth-authorization-server, /api/oauth/clients). */
+  oauth?: OAuth;
   /** Routing pipelines (/api/pipelines, /api/node-types). */
   pipelines?: PipelineService;
 }
@@ -73,6 +76,7 @@ export function createApp(deps: AppDeps): Express {
   if (obs) app.get('/metrics', metricsRoute(obs.metrics, obs.settings.metricsToken));
 
   app.use(requestId);
+  if (deps.oauth) app.use(oauthEndpoints({ clients: deps.oauth.clients, grants: deps.oauth.grants, sessions: deps.identity.sessions }));
   // Identity and access: CORS, sign-in and first run, then one role gate for everything else under /api.
   app.use('/v1', v1Cors(deps.identity.settings.v1CorsAnyOrigin));
   app.use('/api', apiCors(deps.identity.settings.corsOrigins), publicAuthRoutes(deps), adminGuard(authenticate(deps.auth, 'admin')));
@@ -83,6 +87,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/billing', authenticate(deps.auth, 'admin'), billingRoutes(deps));
   app.use('/api', authenticate(deps.auth, 'admin'), auditCatalogChanges(deps), catalogRoutes(deps), pluginRoutes(deps), identityRoutes(deps));
   if (deps.pipelines) app.use('/api', authenticate(deps.auth, 'admin'), pipelineRoutes({ pipelines: deps.pipelines }));
+  if (deps.oauth) app.use('/api', authenticate(deps.auth, 'admin'), oauthClientRoutes({ clients: deps.oauth.clients, audit: deps.identity.audit }));
 
   // Unknown API paths answer like OpenAI does, in its error shape.
   app.use(['/v1', '/api'], (req, _res, next) => {

@@ -117,6 +117,13 @@ export const ADMIN_ROUTE_RULES: RouteRule[] = [
   { method: 'PUT', path: '/pipelines/:id/bindings', access: 'admin' },
   { method: 'POST', path: '/pipelines/:id/test-run', access: 'admin', note: 'calls upstreams with real credentials' },
 
+  // OAuth clients (the authorization server itself lives at /oauth/*, outside /api)
+  { method: 'GET', path: '/oauth/clients', access: 'admin' },
+  { method: 'POST', path: '/oauth/clients', access: 'admin', note: 'the client secret is in this answer only' },
+  { method: 'GET', path: '/oauth/clients/:id', access: 'admin' },
+  { method: 'PATCH', path: '/oauth/clients/:id', access: 'admin' },
+  { method: 'DELETE', path: '/oauth/clients/:id', access: 'admin', note: "revokes the client's tokens" },
+
   // Unauthenticated by design (billing): the public price list (when enabled) and signed payment webhooks
   { method: 'GET', path: '/public/models', access: 'public' },
   { method: 'POST', path: '/public/payments/:provider/webhook', access: 'public', note: 'the payment provider signs it' },

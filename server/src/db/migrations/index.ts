@@ -5,6 +5,7 @@ import * as m003 from './003_usage';
 import * as m003b from './003_usage_rollup_families';
 import * as m004 from './004_billing';
 import * as m005 from './005_pipelines';
+import * as m006 from './006_oauth';
 
 interface Migration {
   up(db: Knex): Promise<void>;
@@ -22,6 +23,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['003_usage_rollup_families', m003b],
   ['004_billing', m004],
   ['005_pipelines', m005],
+  ['006_oauth', m006],
 ];
 
 /** Lets features append their migrations before the database is opened. */

@@ -67,7 +67,7 @@ describe('live feed', () => {
     server = createServer();
     const auth = new AuthChain();
     auth.set([{ id: 'cookie', method: cookie }, { id: 'bearer', method: bearer }]);
-    live = new LiveFeed({ server, auth, active, instanceId: 'gw_test', logger: silent, redisPrefix: 'unused', tickMs: 40 });
+    live = new LiveFeed({ server, auth, active, instanceId: 'gw_test', logger: silent, redisPrefix: 'unused', tickMs: 40, allowedOrigins: ['https://console.example.com'] });
     server.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -92,6 +92,16 @@ describe('live feed', () => {
     expect(key.message).toMatch(/console users/);
     const roleless = await refusal(url, { auth: { token: 'roleless-token' } });
     expect(roleless.data?.error).toMatchObject({ type: 'permission_error', code: 'live_forbidden' });
+  });
+
+  it('refuses browsers from other origins, as /api does', async () => {
+    const host = new URL(url).host;
+    const foreign = await refusal(url, { auth: { token: 'admin-token' }, extraHeaders: { origin: 'https://evil.example' } });
+    expect(foreign.message).toMatch(/websocket error|origin/i);
+    for (const origin of [`http://${host}`, 'https://console.example.com']) {
+      const d = await dashboard({ auth: { token: 'admin-token' }, extraHeaders: { origin } });
+      expect(d.socket.connected).toBe(true);
+    }
   });
 
   it('refuses the default namespace', async () => {

@@ -41,6 +41,8 @@ export interface LiveFeedOptions {
   /** With Redis, every instance's traffic reaches every dashboard. */
   redisUrl?: string;
   redisPrefix: string;
+  /** Browser origins besides the server's own that may connect (SWITCHYARD_CORS_ORIGINS, as for /api). */
+  allowedOrigins?: string[];
   /** Stats period (1 s); tests shorten it. */
   tickMs?: number;
   /** How often this instance publishes to its peers. */
@@ -76,7 +78,17 @@ export class LiveFeed {
 
   constructor(private readonly options: LiveFeedOptions) {
     this.redisLog = new RateLimitedLog(options.logger, 'warn');
-    this.io = new Server({ serveClient: false });
+    const allowed = new Set(options.allowedOrigins ?? []);
+    this.io = new Server({
+      serveClient: false,
+      // As for /api: a browser on another origin may not connect, even where it would send the
+      // session cookie (cross-site WebSocket hijacking). Clients that send no Origin are not browsers.
+      allowRequest: (req, callback) => {
+        const origin = req.headers.origin;
+        const ok = origin === undefined || allowed.has(origin) || sameHost(origin, req.headers.host);
+        callback(ok ? null : 'origin not allowed', ok);
+      },
+    });
     if (options.redisUrl) {
       // Commands wait for Redis to come back rather than fail: the adapter does not handle a
       // rejected publish or subscribe, and an unhandled rejection would end the process.
@@ -213,6 +225,14 @@ export class LiveFeed {
 
   private visible(list: LiveRequest[], scope: TrafficScope): LiveRequest[] {
     return scope.kind === 'all' ? list : list.filter((r) => r.userId === scope.userId);
+  }
+}
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
   }
 }
 

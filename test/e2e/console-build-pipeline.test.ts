@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../support/gateway';
 import { launchBrowser, openPage } from './support/browser';
-import { openFromNav, OWNER, setUpOwner, signIn, startConsoleGateway } from './support/console-gateway';
+import { openFromNav, OWNER, setUpOwner, startConsoleGateway } from './support/console-gateway';
 import { adminCall, chat } from './support/seed';
 
 /*
@@ -45,7 +45,16 @@ describe('console: sign in, create a key, build and publish a fallback pipeline'
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Incorrect email or password');
 
-    await signIn(page);
+    // Keyboard only: the email field has focus, Tab moves on, Enter submits.
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email').fill('');
+    await page.keyboard.type(OWNER.email);
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('signin-password');
+    await page.keyboard.type(OWNER.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
     await expect(page.getByText(OWNER.name).first().isVisible()).resolves.toBe(true);
   }, TIMEOUT);
 

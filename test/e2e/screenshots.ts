@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { LAPTOP, launchBrowser, NARROW, openPage } from './support/browser';
 import { REPO_ROOT } from './support/build-console';
 import { OWNER, setUpOwner, signIn, startConsoleGateway } from './support/console-gateway';
-import { adminCall, seedDemo, sendTraffic } from './support/seed';
+import { adminCall, FALLBACK_GRAPH, seedDemo, sendTraffic } from './support/seed';
 
 const OUT = path.join(REPO_ROOT, 'docs/screenshots');
 
@@ -44,17 +44,25 @@ async function main(): Promise<void> {
     await shot(page, 'dashboard');
 
     await visit(page, '/analytics', 'Analytics');
+    await page.getByLabel('Time range').selectOption('1h');
     await page.getByRole('tab', { name: 'Model' }).waitFor();
     await shot(page, 'analytics', true);
 
     await visit(page, '/playground', 'Playground');
     await page.getByLabel('Message').fill('What is a fallback pipeline?');
     await page.getByRole('button', { name: 'Compare with another model' }).click();
-    await page.getByLabel('Model 2').selectOption({ label: 'resilient-chat' }).catch(() => undefined);
+    await page.getByLabel('Model 2', { exact: true }).selectOption('resilient-chat');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByRole('button', { name: 'Send' }).waitFor();
     await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'));
     await shot(page, 'playground', true);
+
+    // A second version, so the history has a change to show.
+    const v2 = JSON.parse(JSON.stringify(FALLBACK_GRAPH));
+    v2.nodes[0].params.fallbackOn = { statuses: [429, 500, 502, 503] };
+    v2.nodes[2].params.params = { temperature: 0.2 };
+    await adminCall(gw, 'PATCH', '/api/pipelines/resilient-chat', { graph: v2 });
+    await adminCall(gw, 'POST', '/api/pipelines/resilient-chat/publish', { note: 'fall back on listed statuses only; steadier backup' });
 
     await visit(page, '/pipelines', 'Pipelines');
     await shot(page, 'pipelines');
@@ -66,7 +74,8 @@ async function main(): Promise<void> {
     await page.getByRole('heading', { name: 'Trace' }).waitFor();
     await shot(page, 'pipeline-test-run');
     await page.getByRole('button', { name: 'History' }).click();
-    await page.getByRole('button', { name: 'Compare with canvas' }).first().click();
+    await page.getByRole('button', { name: 'Changes' }).first().click();
+    await page.getByRole('heading', { name: 'v1 → v2' }).waitFor();
     await shot(page, 'pipeline-history');
 
     await visit(page, '/providers', 'Providers');
@@ -93,6 +102,14 @@ async function main(): Promise<void> {
     await page.getByRole('table').waitFor();
     await shot(page, 'budgets');
     await visit(page, '/oauth-clients', 'OAuth clients');
+    if (await page.getByRole('button', { name: 'Register client' }).isVisible()) {
+      await page.getByRole('button', { name: 'Register client' }).click();
+      const form = page.getByRole('dialog', { name: 'Register an OAuth client' });
+      await form.getByLabel('Name').fill('Team notebook');
+      await form.getByLabel('Redirect URIs (one per line)').fill('https://notebook.example.com/oauth/callback');
+      await form.getByRole('button', { name: 'Register client' }).click();
+      await page.getByRole('dialog', { name: 'The client secret' }).getByRole('button', { name: 'I have copied it' }).click();
+    }
     await shot(page, 'oauth-clients');
     await visit(page, '/audit', 'Audit log');
     await page.getByRole('button', { name: 'Verify chain' }).click();

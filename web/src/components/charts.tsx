@@ -49,9 +49,11 @@ export function TimeChart<T extends { t: number }>({
             />
             {series.length > 1 && <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />}
             {series.map((s) => {
+              // Few values: draw the points, or a lone value between gaps would not show at all.
+              const sparse = data.filter((d) => typeof (d as Record<string, unknown>)[s.key] === 'number').length <= 30;
               const common = { key: s.key, dataKey: s.key, name: s.label, stroke: s.color, isAnimationActive: false };
               if (s.kind === 'bar') return <Bar {...common} fill={s.color} stackId={s.stack} radius={s.stack ? 0 : [3, 3, 0, 0]} />;
-              if (s.kind === 'line') return <Line {...common} type="linear" dot={false} strokeWidth={2} connectNulls />;
+              if (s.kind === 'line') return <Line {...common} type="linear" dot={sparse ? { r: 3 } : false} strokeWidth={2} connectNulls />;
               return <Area {...common} type="linear" fill={s.color} fillOpacity={0.15} strokeWidth={2} stackId={s.stack} />;
             })}
           </ComposedChart>

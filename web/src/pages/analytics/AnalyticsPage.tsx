@@ -95,7 +95,7 @@ export function AnalyticsPage() {
           <Stat label="Tokens" value={fmtCompact(t?.totalTokens)} hint={t ? `${fmtCompact(t.promptTokens)} in · ${fmtCompact(t.completionTokens)} out` : undefined} />
           <Stat label="Cost" value={fmtCredits(t?.costMicros)} hint="credits (upstream)" />
           <Stat label="Charged" value={fmtCredits(t?.creditsMicros)} hint="credits (to callers)" />
-          <Stat label="Latency p50 / p95" value={t?.latencyMs ? `${fmtMs(t.latencyMs.p50)} / ${fmtMs(t.latencyMs.p95)}` : '—'} />
+          <Stat label="p50 / p95 latency" value={t?.latencyMs ? `${fmtMs(t.latencyMs.p50)} / ${fmtMs(t.latencyMs.p95)}` : '—'} />
         </section>
       )}
 

@@ -16,7 +16,7 @@ import '@xyflow/react/dist/style.css';
 import { canConnect, type NodeTypeManifest, type PipelineGraph, type PipelineIssue } from '@switchyard/core/pipeline';
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { ConnectionHint } from './ConnectionHint';
-import { edgeId, flowToGraph, freshNodeId, graphToFlow, initialParams, nodeData, renameNode, type FlowEdge, type FlowNode } from './convert';
+import { edgeId, flowNode, flowToGraph, freshNodeId, graphToFlow, initialParams, nodeData, renameNode, type FlowEdge, type FlowNode } from './convert';
 import { Inspector } from './Inspector';
 import { autoLayout } from './layout';
 import { PipelineNodeView } from './NodeView';
@@ -160,13 +160,13 @@ const CanvasEditor = forwardRef<EditorHandle, EditorProps>(function CanvasEditor
           ? { x: from.position.x + (from.measured?.width ?? 220) + 80, y: from.position.y }
           : flow.screenToFlowPosition({ x: (rect?.left ?? 0) + (rect?.width ?? 600) / 2 - 110, y: (rect?.top ?? 0) + (rect?.height ?? 400) / 2 - 45 });
       }
-      const flowNode: FlowNode = { id, type: 'pipeline', position, data: nodeData(node, manifests) };
-      setNodes((ns) => [...ns, flowNode]);
+      const added = flowNode(node, position, manifests);
+      setNodes((ns) => [...ns, added]);
       // Added from the palette with a node selected: join it to the first free output of that node.
       if (!at && from) {
         const used = new Set(edges.filter((e) => e.source === from.id).map((e) => e.sourceHandle));
         const free = from.data.handles.outputs.find((h) => !used.has(h.id));
-        const input = flowNode.data.handles.inputs[0];
+        const input = added.data.handles.inputs[0];
         if (free && input) {
           const e = { source: from.id, sourceHandle: free.id, target: id, targetHandle: input.id };
           const verdict = canConnect({ nodes: [...graphRef.current.nodes, node], edges: graphRef.current.edges }, manifests, e);

@@ -30,13 +30,14 @@ export function nodeData(node: PipelineNode, manifests: readonly NodeTypeManifes
   return { node, manifest, handles, issues: [] };
 }
 
+/** A canvas node for a domain node; keyboard users reach it with Tab and select it with Enter. */
+export function flowNode(node: PipelineNode, position: { x: number; y: number }, manifests: readonly NodeTypeManifest[]): FlowNode {
+  const data = nodeData(node, manifests);
+  return { id: node.id, type: 'pipeline', position, data, ariaLabel: `${data.manifest?.title ?? node.type} node ${node.id}` };
+}
+
 export function graphToFlow(graph: PipelineGraph, manifests: readonly NodeTypeManifest[]): { nodes: FlowNode[]; edges: FlowEdge[] } {
-  const nodes: FlowNode[] = graph.nodes.map((node, i) => ({
-    id: node.id,
-    type: 'pipeline',
-    position: graph.layout?.[node.id] ?? { x: 260 * i, y: 0 },
-    data: nodeData(node, manifests),
-  }));
+  const nodes: FlowNode[] = graph.nodes.map((node, i) => flowNode(node, graph.layout?.[node.id] ?? { x: 260 * i, y: 0 }, manifests));
   const edges: FlowEdge[] = graph.edges.map((e) => ({ id: edgeId(e), source: e.source, sourceHandle: e.sourceHandle, target: e.target, targetHandle: e.targetHandle }));
   return { nodes, edges };
 }
@@ -76,7 +77,7 @@ export function initialParams(manifest: NodeTypeManifest): Record<string, unknow
 /** Renames a node everywhere it appears (edges, layout). */
 export function renameNode(nodes: FlowNode[], edges: FlowEdge[], from: string, to: string): { nodes: FlowNode[]; edges: FlowEdge[] } {
   return {
-    nodes: nodes.map((n) => (n.id === from ? { ...n, id: to, data: { ...n.data, node: { ...n.data.node, id: to } } } : n)),
+    nodes: nodes.map((n) => (n.id === from ? { ...n, id: to, ariaLabel: n.ariaLabel?.replace(new RegExp(`${from}$`), to), data: { ...n.data, node: { ...n.data.node, id: to } } } : n)),
     edges: edges.map((e) => {
       if (e.source !== from && e.target !== from) return e;
       const next = { ...e, source: e.source === from ? to : e.source, target: e.target === from ? to : e.target };

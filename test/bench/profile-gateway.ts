@@ -1,0 +1,17 @@
+import { startChild } from './child';
+import { runLoad } from './load';
+
+/**
+ * `node --import tsx test/bench/profile-gateway.ts [dir]`: a CPU profile of the gateway under
+ * load (concurrency 32, non-streamed chat), written to `dir` for a developer to inspect.
+ */
+const dir = process.argv[2] ?? 'bench-profile';
+const upstream = await startChild('upstream-process.ts');
+const gateway = await startChild('gateway-process.ts', { UPSTREAM_URL: upstream.url }, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello there' }], max_tokens: 64 };
+const load = { url: gateway.url, path: '/chat/completions', body, headers: { authorization: 'Bearer sy-bench-key' }, concurrency: 32 };
+await runLoad({ ...load, durationMs: 2000 });
+const result = await runLoad({ ...load, durationMs: 6000 });
+process.stdout.write(`${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms; profile in ${dir}\n`);
+await gateway.stop();
+await upstream.stop();

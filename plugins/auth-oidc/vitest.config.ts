@@ -1,0 +1,3 @@
+import { pluginTestConfig } from '@switchyard/plugin-kit/vitest';
+
+export default pluginTestConfig();

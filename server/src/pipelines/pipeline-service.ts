@@ -127,6 +127,7 @@ export class PipelineService {
     const names = new Map((await this.repo.list()).map((p) => [p.id, p.name]));
     for (const v of published) {
       const running = this.runtime.get(v.pipelineId);
+      if (running) running.name = names.get(v.pipelineId) ?? running.name;
       if (running && running.version >= v.version) continue;
       try {
         await this.install(v, names.get(v.pipelineId) ?? v.pipelineId);

@@ -4,8 +4,8 @@ import type { CircuitStateReporter } from '../metrics/gateway-metrics';
 
 /**
  * The one place the pipelines' shared state is built: rate-limit counters, breakers, the
- * response cache and latency averages. In memory for now; the scale-out work swaps in Redis
- * versions here without touching anything else.
+ * response cache and latency averages: this process's memory, or the stores every instance
+ * shares (Redis, when REDIS_URL is set) handed in as `shared`. Test runs always get fresh memory.
  */
 export function createPipelineStores(options: { circuitReporter?: CircuitStateReporter; shared?: PipelineStores } = {}): PipelineStores {
   // `shared`: stores every instance uses (Redis, server/src/scale) instead of this process's memory.

@@ -214,6 +214,8 @@ describe.each(await storageBackends())('OAuth 2.0 authorization server (%s)', (b
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/html/);
     expect(page.text).toContain('Third-party SPA');
+    expect(page.headers.get('content-security-policy')).toContain("form-action 'self' http://127.0.0.1:9");
+    expect(page.headers.get('x-frame-options')).toBeTruthy();
     const noCsrf = await postForm(gw, '/oauth/authorize', { ...params, decision: 'approve' }, undefined, owner.cookie);
     expect(noCsrf.status).toBe(403);
     const denied = await postForm(gw, '/oauth/authorize', { ...params, decision: 'deny', csrf_token: owner.csrf }, undefined, owner.cookie);

@@ -75,6 +75,8 @@ export function oauthEndpoints(deps: OAuthEndpointDeps): Router {
         if (body.decision !== 'approve') throw new RedirectableError(request.redirectUri, request.state, 'access_denied', 'the user denied the request');
       } else if (!request.client.firstParty) {
         res.setHeader('Cache-Control', 'no-store');
+        // Browsers apply form-action to the redirect that follows the post, so the client's origin is allowed too.
+        res.setHeader('Content-Security-Policy', `default-src 'none'; form-action 'self' ${new URL(request.redirectUri).origin}; frame-ancestors 'none'`);
         res.type('html').send(consentPage(request, session.email, csrfTokenFor(sessionToken)));
         return;
       }

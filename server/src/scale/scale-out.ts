@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/catalog';
 import type { InvalidationBus } from '../identity/invalidation-bus';
 import type { PipelineService } from '../pipelines/pipeline-service';
 import { ClusterChannel } from './cluster-channel';
+import { failOpen } from './fail-open-stores';
 import { shareCatalogChanges, sharePipelineChanges } from './follow-changes';
 import { connectRedis } from './redis-connection';
 import { RedisInvalidationBus } from './redis-invalidation-bus';
@@ -30,7 +31,7 @@ export async function startScaleOut(options: { redisUrl: string; prefix: string;
     const stops: Array<() => void> = [];
     return {
       instanceId: channel.instanceId,
-      stores: createRedisStores(redis.commands, options.prefix),
+      stores: failOpen(createRedisStores(redis.commands, options.prefix), options.logger),
       identityBus: new RedisInvalidationBus(channel),
       followCatalog: (catalog) => stops.push(shareCatalogChanges(catalog, channel)),
       followPipelines: (pipelines) => stops.push(sharePipelineChanges(pipelines, channel)),

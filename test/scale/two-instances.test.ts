@@ -35,6 +35,7 @@ describe.skipIf(!available)('two instances against one PostgreSQL and one Redis'
   let upstream: OpenAIEmulator;
   let a: Instance;
   let b: Instance;
+  let env: Record<string, string>;
 
   const call = async (inst: Instance, method: string, route: string, body?: unknown, key = ADMIN_KEY) => {
     const res = await fetch(`${inst.url}${route}`, {
@@ -61,7 +62,7 @@ describe.skipIf(!available)('two instances against one PostgreSQL and one Redis'
     const configFile = path.join(dataDir, 'switchyard.config.yaml');
     // JSON is YAML.
     writeFileSync(configFile, JSON.stringify({ providers: [{ id: 'openai', plugin: 'openai', settings: { baseUrl: upstream.openaiUrl }, credentials: [{ name: 'main', secret: { apiKey: 'sk-emulator-openai-0001' } }] }] }));
-    const env = {
+    env = {
       DATABASE_URL: db.url,
       REDIS_URL,
       SWITCHYARD_REDIS_PREFIX: uniqueRedisPrefix(),
@@ -127,4 +128,44 @@ describe.skipIf(!available)('two instances against one PostgreSQL and one Redis'
     expect((await call(a, 'DELETE', '/api/models/scale-model')).status).toBeLessThan(300);
     await within(1000, async () => expect(await modelIds(b)).not.toContain('scale-model'));
   });
+
+  it('never overdraws the credit ledger while two instances serve one small balance', async () => {
+    // Billing settings and prices are read at start (other instances refresh them on their
+    // reconciliation cadence), so this one starts after they are set.
+    expect((await call(a, 'PATCH', '/api/billing/settings', { mode: 'credits' })).status).toBe(200);
+    const card = { inputPer1M: 1_000_000, outputPer1M: 2_000_000 }; // 1 and 2 micro-credits per token
+    const existing = await call(a, 'GET', '/api/billing/prices?scope=provider&scopeId=openai&model=gpt-4o-mini');
+    const priced = existing.body.data.length
+      ? await call(a, 'PATCH', `/api/billing/prices/${existing.body.data[0].id}`, { cost: card })
+      : await call(a, 'POST', '/api/billing/prices', { scope: 'provider', scopeId: 'openai', model: 'gpt-4o-mini', cost: card });
+    expect(priced.status, JSON.stringify(priced.body)).toBeLessThan(300);
+    expect((await call(a, 'PUT', '/api/models/gpt-4o-mini', { providerId: 'openai' })).status).toBe(200);
+    const c = await startInstance(env);
+    try {
+      const user = await call(a, 'POST', '/api/users', { email: 'payer@example.com', role: 'member', password: 'scale-test-password-2' });
+      const key = await call(a, 'POST', '/api/keys', { name: 'payer', userId: user.body.id });
+      const account = `user:${user.body.id}`;
+      const funded = 300;
+      expect((await call(a, 'POST', `/api/billing/accounts/${account}/topups`, { amount: funded })).status).toBe(201);
+      upstream.reset();
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          call(i % 2 ? a : c, 'POST', '/v1/chat/completions', { model: 'gpt-4o-mini', max_tokens: 5, messages: [{ role: 'user', content: `go ${i % 5}` }] }, key.body.key),
+        ),
+      );
+      const ok = results.filter((r) => r.status === 200);
+      const refused = results.filter((r) => r.status === 402);
+      expect(results.filter((r) => r.status !== 200 && r.status !== 402).map((r) => r.body)).toEqual([]);
+      expect(ok.length).toBeGreaterThan(0);
+      expect(refused.length).toBeGreaterThan(0);
+      const charged = ok.reduce((t, r) => t + r.body.usage.prompt_tokens + 2 * r.body.usage.completion_tokens, 0);
+      await within(5000, async () => {
+        const balance = await call(a, 'GET', `/api/billing/accounts/${account}`);
+        expect(balance.body).toMatchObject({ balance: funded - charged, held: 0 });
+      });
+      expect(funded - charged).toBeGreaterThanOrEqual(0);
+    } finally {
+      await c.stop();
+    }
+  }, 60_000);
 });

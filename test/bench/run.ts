@@ -79,8 +79,8 @@ function printTable(rows: Row[]) {
   process.stdout.write('\n' + out.join('\n') + '\n');
 }
 
-// `npm run bench -- analytics` (or `-- pipeline`) runs only that scenario; by default they follow the latency ones.
-const picked = process.argv.slice(2).filter((a) => a === 'analytics' || a === 'pipeline');
-if (picked.length === 0) await main();
+// `npm run bench -- latency|pipeline|analytics` runs only those scenarios; by default all, in that order.
+const picked = process.argv.slice(2).filter((a) => a === 'latency' || a === 'analytics' || a === 'pipeline');
+if (picked.length === 0 || picked.includes('latency')) await main();
 if (picked.length === 0 || picked.includes('pipeline')) await runPipelineBench();
 if (picked.length === 0 || picked.includes('analytics')) await runAnalyticsBench();

@@ -168,6 +168,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       logger,
     scale?.followCatalog(catalog);
     scale?.followPipelines(pipelines);
+    scale?.followBilling(billingService);
       auth,
       catalog,
       dispatcher,

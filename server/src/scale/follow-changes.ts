@@ -1,3 +1,4 @@
+import type { BillingService } from '../billing/billing-service';
 import type { Catalog } from '../catalog/catalog';
 import type { PipelineService } from '../pipelines/pipeline-service';
 import type { ClusterChannel } from './cluster-channel';
@@ -53,4 +54,19 @@ export function sharePipelineChanges(pipelines: PipelineService, channel: Cluste
     };
   }
   return channel.on('pipelines', coalesced(() => pipelines.refresh()));
+}
+
+/**
+ * Billing settings, prices and budgets: every change ends in `billing.refresh()` (the admin
+ * routes and updateSettings call it). The periodic refresh of the reconciliation timer goes
+ * through it too, so each instance also announces one notice per interval; the others then
+ * re-read three small tables, which is the price of not telling the two kinds of call apart.
+ */
+export function shareBillingChanges(billing: BillingService, channel: ClusterChannel): () => void {
+  const refresh = billing.refresh.bind(billing);
+  billing.refresh = async () => {
+    await refresh();
+    channel.publish('billing', {});
+  };
+  return channel.on('billing', coalesced(refresh));
 }

@@ -1,10 +1,11 @@
 import type { Logger, PipelineStores } from '@switchyard/spec';
+import type { BillingService } from '../billing/billing-service';
 import type { Catalog } from '../catalog/catalog';
 import type { InvalidationBus } from '../identity/invalidation-bus';
 import type { PipelineService } from '../pipelines/pipeline-service';
 import { ClusterChannel } from './cluster-channel';
 import { failOpen } from './fail-open-stores';
-import { shareCatalogChanges, sharePipelineChanges } from './follow-changes';
+import { shareBillingChanges, shareCatalogChanges, sharePipelineChanges } from './follow-changes';
 import { connectRedis } from './redis-connection';
 import { RedisInvalidationBus } from './redis-invalidation-bus';
 import { createRedisStores } from './redis-stores';
@@ -19,6 +20,7 @@ export interface ScaleOut {
   identityBus: InvalidationBus;
   followCatalog(catalog: Catalog): void;
   followPipelines(pipelines: PipelineService): void;
+  followBilling(billing: BillingService): void;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startScaleOut(options: { redisUrl: string; prefix: string;
       identityBus: new RedisInvalidationBus(channel),
       followCatalog: (catalog) => stops.push(shareCatalogChanges(catalog, channel)),
       followPipelines: (pipelines) => stops.push(sharePipelineChanges(pipelines, channel)),
+      followBilling: (billing) => stops.push(shareBillingChanges(billing, channel)),
       async close() {
         for (const stop of stops) stop();
         await channel.stop();

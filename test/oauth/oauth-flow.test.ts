@@ -172,6 +172,15 @@ describe.each(await storageBackends())('OAuth 2.0 authorization server (%s)', (b
     expect(audit.length).toBeGreaterThanOrEqual(2); // the code replay above and this reuse
   });
 
+  it('lets exactly one of two simultaneous refreshes win, and the loser revokes the family', async () => {
+    const first = await codeFlow();
+    const [a, b] = await Promise.all([0, 1].map(() => postForm(gw, '/oauth/token', { grant_type: 'refresh_token', refresh_token: first.refresh_token }, app)));
+    expect([a.status, b.status].sort()).toEqual([200, 400]);
+    const winner = a.status === 200 ? a : b;
+    secrets.push(winner.body.access_token, winner.body.refresh_token);
+    await expect(chat(winner.body.access_token)).rejects.toMatchObject({ status: 401 });
+  });
+
   it('revokes tokens (RFC 7009) and introspects them for their own client (RFC 7662)', async () => {
     const tokens = await codeFlow();
     const live = await postForm(gw, '/oauth/introspect', { token: tokens.access_token }, app);

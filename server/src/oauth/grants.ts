@@ -114,7 +114,7 @@ export class GrantService {
       await this.revokeFamily(row.family_id, 'refresh token reused');
       throw new OAuthError('invalid_grant', 'the refresh token was already used; every token of this grant is now revoked');
     }
-    if (Number(row.expires_at) < Date.now()) throw new OAuthError('invalid_grant', 'the refresh token has expired');
+    if (Number(row.expires_at) < Date.now() || (await this.familyRevoked(row.family_id))) throw new OAuthError('invalid_grant', 'the refresh token has expired or was revoked');
     const scopes = grantedScopes(scope, JSON.parse(row.scopes) as string[]);
     const rotated = await this.db('oauth_tokens').where({ id: row.id, rotated_at: null, revoked_at: null }).update({ rotated_at: Date.now() });
     if (rotated !== 1) {
@@ -137,7 +137,17 @@ export class GrantService {
     if (!token.startsWith(ACCESS_TOKEN_PREFIX) && !token.startsWith(REFRESH_TOKEN_PREFIX)) return undefined;
     const row = (await this.db('oauth_tokens').where({ token_hash: hashSecret(token) }).first()) as TokenRow | undefined;
     if (!row || row.revoked_at !== null || row.rotated_at !== null || Number(row.expires_at) <= Date.now()) return undefined;
+    if (await this.familyRevoked(row.family_id)) return undefined;
     return { id: row.id, kind: row.kind, clientId: row.client_id, userId: row.user_id, scopes: JSON.parse(row.scopes) as string[], expiresAt: Number(row.expires_at), issuedAt: Number(row.created_at) };
+  }
+
+  /**
+   * Refresh tokens are only ever revoked with their whole family, so one revoked refresh token marks
+   * the family. Checking it also covers a pair issued in the instant a concurrent replay revoked the family.
+   */
+  private async familyRevoked(familyId: string): Promise<boolean> {
+    const hit = await this.db('oauth_tokens').where({ family_id: familyId, kind: 'refresh' }).whereNotNull('revoked_at').first('id');
+    return hit !== undefined;
   }
 
   private async revokeFamily(familyId: string, reason: string, clientId?: string): Promise<void> {

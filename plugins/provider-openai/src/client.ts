@@ -1,5 +1,6 @@
 import OpenAI, { type ClientOptions } from 'openai';
 import type { Logger } from '@switchyard/plugin-kit';
+import { pooledFetch } from './pooled-fetch';
 import type { OpenAIConnection } from './settings';
 
 /**
@@ -21,6 +22,7 @@ export function sdkOptions(connection: OpenAIConnection, apiKey: string | undefi
     maxRetries: connection.maxRetries,
     defaultHeaders: headers,
     logLevel: 'warn',
+    fetch: pooledFetch,
     logger: logger ? sdkLogger(logger) : undefined,
   };
 }

@@ -1,0 +1,60 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pooledFetch } from './pooled-fetch';
+
+describe('pooledFetch', () => {
+  let server: http.Server;
+  let base: string;
+  const seen: Array<{ method?: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen.push({ method: req.method, headers: req.headers, body });
+        if (req.url === '/empty') return void res.writeHead(204).end();
+        if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2000);
+        res.setHeader('set-cookie', ['a=1', 'b=2']);
+        res.writeHead(201, { 'content-type': 'application/json', 'x-request-id': 'r1' });
+        res.end(JSON.stringify({ echo: body }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('sends a string body with a content length (not chunked) and returns a real Response', async () => {
+    const res = await pooledFetch(`${base}/x`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer k' }, body: '{"a":1}' });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-request-id')).toBe('r1');
+    expect(res.headers.get('set-cookie')).toContain('a=1');
+    expect(await res.json()).toEqual({ echo: '{"a":1}' });
+    const last = seen.at(-1)!;
+    expect(last.headers['content-length']).toBe('7');
+    expect(last.headers['transfer-encoding']).toBeUndefined();
+    expect(last.headers.authorization).toBe('Bearer k');
+  });
+
+  it('takes Headers objects and answers 204 with no body', async () => {
+    const res = await pooledFetch(`${base}/empty`, { method: 'DELETE', headers: new Headers({ 'x-a': 'b' }) });
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+    expect(seen.at(-1)!.headers['x-a']).toBe('b');
+  });
+
+  it('rejects with an AbortError when the signal aborts', async () => {
+    const controller = new AbortController();
+    const pending = pooledFetch(`${base}/slow`, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('falls back to fetch for stream bodies', async () => {
+    const body = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('streamed')), c.close()) });
+    const res = await pooledFetch(`${base}/x`, { method: 'POST', body, duplex: 'half' } as RequestInit);
+    expect(await res.json()).toEqual({ echo: 'streamed' });
+  });
+});

@@ -1,0 +1,47 @@
+import { Readable } from 'node:stream';
+import { Agent, request } from 'undici';
+
+/**
+ * A fetch for the SDK built on undici's request API and one keep-alive connection pool. Node's
+ * built-in fetch sends every string body as a stream (chunked, several writes) and pays for the
+ * WHATWG body machinery on the way out; the gateway's hot path sends small JSON bodies, so this
+ * writes each request in one go. Bodies that are not strings or bytes fall back to fetch.
+ */
+const agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 512 });
+
+type FetchInput = Parameters<typeof fetch>[0];
+type FetchInit = NonNullable<Parameters<typeof fetch>[1]>;
+
+function headerRecord(headers: FetchInit['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  if (headers instanceof Headers) headers.forEach((v, k) => (out[k] = v));
+  else if (Array.isArray(headers)) for (const [k, v] of headers) out[k.toLowerCase()] = v;
+  else for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k.toLowerCase()] = String(v);
+  return out;
+}
+
+const NO_BODY = new Set([101, 204, 205, 304]);
+
+export async function pooledFetch(input: FetchInput, init: FetchInit = {}): Promise<Response> {
+  const body = init.body;
+  const simpleBody = body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
+  if (input instanceof Request || !simpleBody) return fetch(input, init);
+  const res = await request(String(input), {
+    method: (init.method ?? 'GET') as 'GET',
+    headers: headerRecord(init.headers),
+    body: body ?? undefined,
+    signal: init.signal ?? undefined,
+    dispatcher: agent,
+  });
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(res.headers)) {
+    if (Array.isArray(v)) for (const item of v) headers.append(k, item);
+    else if (v !== undefined) headers.set(k, v);
+  }
+  if (NO_BODY.has(res.statusCode)) {
+    res.body.resume();
+    return new Response(null, { status: res.statusCode, headers });
+  }
+  return new Response(Readable.toWeb(res.body) as ReadableStream<Uint8Array>, { status: res.statusCode, headers });
+}

@@ -99,10 +99,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const stopKeyWatch = env.masterKey ? undefined : watchKeyFile(path.join(env.dataDir, KEY_FILE_NAME), keyring, (v) => logger.info({ version: v }, 'vault: master key file reloaded'));
   const db = await openDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, sqliteFile: options.sqliteFile });
   let billing: BillingService | undefined;
+  let scale: Awaited<ReturnType<typeof startScaleOut>> | undefined;
   try {
     const registry = new PluginRegistry(HOST_VERSION, logger);
     const pluginDirs = options.pluginDirs ?? [path.join(REPO_ROOT, 'plugins')];
-  let scale: Awaited<ReturnType<typeof startScaleOut>> | undefined;
     await loadPlugins(registry, { pluginDirs, packageJsonPath: path.join(REPO_ROOT, 'package.json') });
     for (const p of options.plugins ?? []) registry.register(p, { packageName: '(embedded)' });
 
@@ -158,17 +158,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         billing: { priceOf: (p, m) => billingService.priceOf(p, m), checkBudget: (check) => billingService.checkBudget(check) },
         circuitReporter: observability.metrics,
         audit: identity.audit,
+        stores: scale?.stores,
       },
       config?.pipelines ?? [],
     );
-    const dispatcher = new Dispatcher(catalog, pipelines.dispatch);
-        stores: scale?.stores,
-    const app = createApp({
-      hooks,
-      logger,
     scale?.followCatalog(catalog);
     scale?.followPipelines(pipelines);
     scale?.followBilling(billingService);
+    const dispatcher = new Dispatcher(catalog, pipelines.dispatch);
+    const app = createApp({
+      hooks,
+      logger,
       auth,
       catalog,
       dispatcher,
@@ -196,6 +196,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const addr = server.address() as AddressInfo;
       url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
       observability.attachLiveFeed(server, auth, identity.settings.corsOrigins);
+      if (requestLogEnabled()) attachRequestLog(server, logger);
     }
 
     const setupToken = await identity.setup.issueToken();
@@ -203,7 +204,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (setup) logger.info({ expiresAt: new Date(setup.expiresAt).toISOString() }, 'first run: no owner account yet; open the setup link printed on the console');
 
     // Development: local plugins reload when their files change. The catalog and the auth chain are
-      if (requestLogEnabled()) attachRequestLog(server, logger);
     // rebuilt; node types and billing rules follow the registry by themselves.
     const onPluginReload = async (e: PluginReloadEvent) => {
       await catalog.reload();
@@ -242,6 +242,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         await observability.close(); // writes the queued usage events
         await identity.close(); // writes the buffered key last-used times
         await db.destroy();
+        await scale?.close();
         stopKeyWatch?.();
       },
     };
@@ -249,8 +250,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     billing?.stop();
     stopKeyWatch?.();
     await db.destroy();
-        await scale?.close();
+    await scale?.close();
     throw err;
   }
 }
-    await scale?.close();

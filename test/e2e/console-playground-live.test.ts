@@ -30,13 +30,13 @@ describe('console: a playground request through a pipeline shows on the live das
     await adminCall(gw, 'POST', '/api/pipelines/resilient-chat/publish', {});
     await adminCall(gw, 'PUT', '/api/pipelines/resilient-chat/bindings', { aliases: ['resilient-chat'] });
     browser = await launchBrowser();
-    const first = await openPage(browser, gw.url);
-    playground = first.page;
-    pageErrors.push(...first.errors);
-    first.page.on('pageerror', (e) => pageErrors.push(e.message));
-    // The dashboard is a second tab of the same signed-in browser.
-    dashboard = await first.context.newPage();
-    dashboard.on('pageerror', (e) => pageErrors.push(e.message));
+    // Two windows, each signed in: one sends from the playground while the other watches the dashboard.
+    for (const which of ['playground', 'dashboard'] as const) {
+      const { page } = await openPage(browser, gw.url);
+      page.on('pageerror', (e) => pageErrors.push(`${which}: ${e.message}`));
+      if (which === 'playground') playground = page;
+      else dashboard = page;
+    }
   }, TIMEOUT);
 
   afterAll(async () => {
@@ -46,10 +46,10 @@ describe('console: a playground request through a pipeline shows on the live das
 
   it('streams an answer in the playground from the pipeline, next to a plain model, with stats for each', async () => {
     await signIn(playground);
-    await dashboard.goto('/');
-    await dashboard.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
-    await dashboard.getByRole('status').filter({ hasText: 'Live' }).waitFor();
-    await expect(dashboard.getByText(/No requests yet/).isVisible()).resolves.toBe(true);
+    await signIn(dashboard);
+    // Connected to the feed (the badge turns "Live"), with nothing to list yet.
+    await dashboard.locator('.live-badge.live').waitFor();
+    await dashboard.getByText(/^No requests yet/).waitFor();
 
     await openFromNav(playground, 'Playground');
     await playground.getByLabel('System prompt').fill('You are terse.');
@@ -81,7 +81,7 @@ describe('console: a playground request through a pipeline shows on the live das
 
   it('shows both requests on the live dashboard as they finish, the pipeline one marked with its pipeline', async () => {
     const table = dashboard.getByRole('table', { name: 'Recent requests' });
-    await table.waitFor();
+    await table.waitFor({ timeout: 30_000 });
     // Columns: time, status, model, provider, pipeline, latency, tokens, cost.
     const rows = table.locator('tbody tr');
     const viaPipeline = rows.filter({ has: dashboard.locator('td:nth-child(5)', { hasText: /^resilient-chat$/ }) });

@@ -179,6 +179,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       observability,
       billing,
       modelExtras: (m) => modelExtras(catalog, (p, u) => billingService.priceFor(p, u), m),
+      consoleDir: path.join(REPO_ROOT, 'web/dist'),
       identity,
       oauth,
       ready: async () => {
@@ -230,8 +231,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       oauth,
       setup,
       async close() {
-        await observability.closeLiveFeed();
         await reloader?.close();
+        await observability.closeLiveFeed();
         if (server) {
           server.closeIdleConnections();
           await new Promise<void>((resolve) => server!.close(() => resolve()));

@@ -24,6 +24,7 @@ import type { PipelineService } from '../pipelines/pipeline-service';
 import { billingRoutes, publicBillingRoutes } from './admin/billing-routes';
 import { analyticsRoutes } from './admin/analytics-routes';
 import { catalogRoutes } from './admin/catalog-routes';
+import { consoleRoutes } from './console';
 import { pluginRoutes } from './admin/plugin-routes';
 import { pipelineRoutes } from './admin/pipeline-routes';
 import { authenticate } from './authenticate';
@@ -49,6 +50,8 @@ export interface AppDeps {
   ready: () => Promise<boolean>;
   /** Usage analytics (/api/analytics) and Prometheus metrics (/metrics). */
   observability?: Observability;
+  /** The built console (web/dist). */
+  consoleDir: string;
   /** Users, sessions, API keys, audit log, and the security settings. */
   identity: Identity;
   /** OAuth 2.0 authorization server (/oauth/*, /.well-known/oauth-authorization-server, /api/oauth/clients). */
@@ -93,6 +96,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(['/v1', '/api'], (req, _res, next) => {
     next(errors.notFound(`Invalid URL (${req.method} ${req.originalUrl.split('?')[0]})`, null, 'unknown_url'));
   });
+  app.use(consoleRoutes(deps.consoleDir));
   app.use(errorHandler(deps.logger));
   return app;
 }

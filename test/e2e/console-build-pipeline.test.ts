@@ -172,6 +172,45 @@ describe('console: sign in, create a key, build and publish a fallback pipeline'
     // The history lists the version with its note.
     await page.getByRole('button', { name: 'History' }).click();
     await expect(page.getByRole('complementary', { name: 'Version history' }).textContent()).resolves.toContain('primary with a backup');
+  }, TIMEOUT);
+
+  it('test-runs the graph and draws the trace on it: which path ran, the timings, why the fallback moved on', async () => {
+    await page.getByRole('button', { name: 'Test run' }).click();
+    const panel = page.getByRole('complementary', { name: 'Test run' });
+    await panel.getByLabel('Model in the request').fill('mock-chat');
+    await panel.getByRole('button', { name: 'Run', exact: true }).click();
+    await panel.getByText('answered by mock/mock-chat').waitFor();
+
+    const fallback = page.locator('.react-flow__node[data-id="fallback"] .pl-node');
+    await expect(fallback.getAttribute('class')).resolves.toContain('ran ok');
+    await expect(fallback.locator('.pl-decision').textContent()).resolves.toBe('branch "backup"');
+    await expect(fallback.locator('.pl-note').textContent()).resolves.toMatch(/primary.*failed: 503/);
+    await expect(page.locator('.react-flow__node[data-id="flaky"] .pl-node').getAttribute('class')).resolves.toContain('ran error');
+    await expect(page.locator('.react-flow__node[data-id="target"] .pl-run').textContent()).resolves.toMatch(/✓ \d+ ms/);
+    await expect(page.locator('.react-flow__edge.edge-failed').count()).resolves.toBe(1);
+    await expect(page.locator('.react-flow__edge.edge-ran').count()).resolves.toBe(1);
+
+    await panel.getByRole('button', { name: 'Clear the trace' }).click();
+    await expect(page.locator('.pl-node.ran').count()).resolves.toBe(0);
+  }, TIMEOUT);
+
+  it('publishes again and rolls back to version 1 from the history', async () => {
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    const publish = page.getByRole('dialog', { name: 'Publish Resilient chat' });
+    await publish.getByLabel('Note').fill('second publish');
+    await publish.getByRole('button', { name: 'Publish version 2' }).click();
+    await page.getByText('v2 running').waitFor();
+
+    await page.getByRole('button', { name: 'History' }).click();
+    const history = page.getByRole('complementary', { name: 'Version history' });
+    await history.getByRole('button', { name: 'Changes' }).first().click();
+    await history.getByText('No change in behaviour').waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await history.getByRole('button', { name: 'Roll back to v1' }).click();
+    await page.getByText('v3 running').waitFor();
+    await history.getByText('rollback to v1').waitFor();
+    const stored = await adminCall<{ publishedVersion: number }>(gw, 'GET', '/api/pipelines/resilient-chat');
+    expect(stored.publishedVersion).toBe(3);
     expect(pageErrors).toEqual([]);
   }, TIMEOUT);
 });

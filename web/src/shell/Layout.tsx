@@ -3,6 +3,8 @@ import { atLeast, useSession, useUser } from '../auth/session';
 import { Brand } from '../components/Brand';
 import { Link, useRouter } from '../router';
 import { NAV } from './nav';
+import { Dialog } from '../components/Dialog';
+import { PasswordForm } from './PasswordForm';
 
 function Icon({ d }: { d: string }) {
   return (
@@ -18,6 +20,8 @@ export function Layout({ children }: { children: ReactNode }) {
   const { signOut } = useSession();
   const { path } = useRouter();
   const [menuOpen, setMenuOpen] = useState(false);
+  const [password, setPassword] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
   // A narrow screen's drawer closes when the page changes.
   useEffect(() => setMenuOpen(false), [path]);
 
@@ -42,6 +46,9 @@ export function Layout({ children }: { children: ReactNode }) {
             <span className="user-name">{user.name || user.email}</span>
             <span className={`badge role-${user.role}`}>{user.role}</span>
           </div>
+          <button type="button" className="secondary small hide-narrow" onClick={() => (setNotice(null), setPassword(true))}>
+            Password
+          </button>
           <button type="button" className="secondary small" onClick={() => void signOut()}>
             Sign out
           </button>
@@ -67,12 +74,24 @@ export function Layout({ children }: { children: ReactNode }) {
           Signed in as
           <br />
           <strong>{user.email}</strong>
+          <br />
+          <button type="button" className="link-button show-narrow sidebar-link" onClick={() => (setNotice(null), setMenuOpen(false), setPassword(true))}>
+            Change password
+          </button>
         </div>
       </nav>
       {menuOpen && <div className="scrim" aria-hidden="true" onClick={() => setMenuOpen(false)} />}
       <main id="main" className="content" tabIndex={-1}>
+        {notice && (
+          <p className="banner ok page-banner" role="status">
+            {notice}
+          </p>
+        )}
         {children}
       </main>
+      <Dialog title="Change your password" open={password} onClose={() => setPassword(false)}>
+        {password && <PasswordForm onDone={() => (setPassword(false), setNotice('Your password was changed. Other sessions of yours were signed out.'))} />}
+      </Dialog>
     </div>
   );
 }

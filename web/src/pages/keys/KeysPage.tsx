@@ -73,7 +73,7 @@ export function KeysPage() {
                       {k.name}
                       <div className="muted small">created {fmtTime(k.createdAt)}</div>
                     </td>
-                    <td>
+                    <td className="nowrap">
                       <code>{k.display}</code>
                     </td>
                     {isAdmin && <td className="hide-narrow">{emailOf.get(k.userId) ?? k.userId}</td>}

@@ -1,0 +1,51 @@
+import { useState } from 'react';
+import { api } from '../api/client';
+import { useAction } from '../api/use-action';
+
+/** The signed-in user's own password; other sessions of theirs end, this one stays. */
+export function PasswordForm({ onDone }: { onDone: () => void }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [again, setAgain] = useState('');
+  const save = useAction();
+  const mismatch = again !== '' && again !== next;
+  return (
+    <form
+      className="form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (mismatch) return;
+        const ok = await save.run(async () => {
+          await api('/api/auth/password', { method: 'POST', body: { currentPassword: current, newPassword: next } });
+          return true;
+        });
+        if (ok) onDone();
+      }}
+    >
+      <div className="field">
+        <label htmlFor="pw-current">Current password</label>
+        <input id="pw-current" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="pw-new">New password</label>
+        <input id="pw-new" type="password" autoComplete="new-password" required minLength={10} value={next} onChange={(e) => setNext(e.target.value)} />
+        <small className="help">At least 10 characters. Your other sessions are signed out.</small>
+      </div>
+      <div className="field">
+        <label htmlFor="pw-again">Repeat the new password</label>
+        <input id="pw-again" type="password" autoComplete="new-password" required value={again} onChange={(e) => setAgain(e.target.value)} aria-invalid={mismatch} />
+        {mismatch && <small className="error-text">The passwords differ.</small>}
+      </div>
+      {save.error && (
+        <p className="error-text" role="alert">
+          {save.error}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" disabled={save.busy || mismatch}>
+          {save.busy ? 'Saving…' : 'Change password'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,41 +1,9 @@
 import type { Db } from '../../db/connect';
+import type { UsageEvent } from '../usage-event';
 import { FILTERS, type EventsQuery, type FilterName } from './params';
 
-/** A stored usage event as the API shows it. */
-export interface UsageEventView {
-  id: number;
-  time: number;
-  requestId: string;
-  endpoint: string;
-  authMethod: string | null;
-  keyId: string | null;
-  userId: string | null;
-  projectId: string | null;
-  pipelineId: string | null;
-  pipelineVersion: number | null;
-  requestedModel: string;
-  providerId: string | null;
-  modelId: string | null;
-  upstreamModel: string | null;
-  credentialId: string | null;
-  attempts: number;
-  status: number;
-  errorType: string | null;
-  errorCode: string | null;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  reasoningTokens: number;
-  images: number;
-  tokensEstimated: boolean;
-  costMicros: number | null;
-  creditsMicros: number | null;
-  latencyMs: number;
-  ttftMs: number | null;
-  upstreamMs: number;
-  stream: boolean;
-  cacheHit: boolean;
-}
+/** A stored usage event as the API shows it: the recorded event, with its row id and time. */
+export type UsageEventView = Omit<UsageEvent, 'ts' | 'endpoint'> & { id: number; time: number; endpoint: string };
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));

@@ -131,7 +131,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
     const adminKey = resolveAdminKey(env.adminKey, env.dataDir);
     const auth = new AuthChain();
-    const authMethods = () => [{ id: 'admin-key', method: adminKeyAuth(adminKey.key) }, ...identityAuthMethods(identity, registry, logger), ...oauthAuthMethods(oauth, identity, registry, logger), ...createAuthMethods(registry, options.authPlugins ?? [], { logger, services: identity.services })];
+    const authMethods = () => [{ id: 'admin-key', method: adminKeyAuth(adminKey.key) }, ...identityAuthMethods(identity, registry, logger), ...oauthAuthMethods(oauth, identity, registry, logger), ...createAuthMethods(registry, options.authPlugins ?? config?.auth ?? [], { logger, services: identity.services })];
     auth.set(authMethods());
     await identity.sessions.purgeExpired();
 

@@ -15,6 +15,8 @@ export interface ConfigFile {
   models: Array<{ id: string; provider: string; upstreamModel?: string; aliases?: string[]; capabilities?: string[] }>;
   /** Pipelines declared as code; read by the pipelines feature. */
   pipelines: Array<Record<string, unknown>>;
+  /** Auth plugins to enable (after the built-in admin key, API keys, sessions and OAuth), with their settings. */
+  auth?: Array<{ plugin: string; settings?: Record<string, unknown> }>;
 }
 
 const ID = '^[a-z0-9][a-z0-9_.-]{0,63}$';
@@ -67,6 +69,15 @@ const schema = {
       },
     },
     pipelines: { type: 'array', items: { type: 'object' } },
+    auth: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['plugin'],
+        additionalProperties: false,
+        properties: { plugin: { type: 'string', minLength: 1 }, settings: { type: 'object' } },
+      },
+    },
   },
 };
 
@@ -100,7 +111,7 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv = process.env, 
     throw new Error(`${source} is invalid: ${details}`);
   }
   const cfg = interpolateEnv(raw, env) as Partial<ConfigFile>;
-  return { providers: cfg.providers ?? [], models: cfg.models ?? [], pipelines: cfg.pipelines ?? [] };
+  return { providers: cfg.providers ?? [], models: cfg.models ?? [], pipelines: cfg.pipelines ?? [], ...(cfg.auth ? { auth: cfg.auth } : {}) };
 }
 
 /** Reads the file if present; a missing file is fine unless the path was given explicitly. */

@@ -3,41 +3,10 @@ import { io, type Socket } from 'socket.io-client';
 
 /* The server's live feed (server/src/live): namespace /live, events hello, recent, stats, requests. */
 
-export interface LiveRequest {
-  id: string;
-  time: number;
-  instance: string;
-  endpoint: string;
-  model: string | null;
-  provider: string | null;
-  pipeline: string | null;
-  status: number;
-  errorType: string | null;
-  latencyMs: number;
-  ttftMs: number | null;
-  promptTokens: number;
-  completionTokens: number;
-  costMicros: number | null;
-  creditsMicros: number | null;
-  stream: boolean;
-  cacheHit: boolean;
-  userId: string | null;
-  keyId: string | null;
-  projectId: string | null;
-}
-
-export interface LiveStats {
-  t: number;
-  requests: number;
-  errors: number;
-  promptTokens: number;
-  completionTokens: number;
-  totalTokens: number;
-  costMicros: number;
-  creditsMicros: number;
-  activeStreams: number;
-  instances: number;
-}
+// The wire shapes are the server's own types (type-only imports: nothing of the server is bundled).
+import type { LiveRequest } from '../../../server/src/live/live-request';
+import type { LiveStats } from '../../../server/src/live/live-window';
+export type { LiveRequest, LiveStats };
 
 /** One second on the dashboard: the server's stats plus latency of the requests that ended in it. */
 export interface LivePoint extends LiveStats {

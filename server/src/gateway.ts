@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ import type { ServerEnv } from './config/env';
 import { openDatabase, type Db } from './db/connect';
 import { Dispatcher } from './dispatch/dispatcher';
 import { combineHooks, type GatewayHooks } from './dispatch/hooks';
-import { createApp } from './http/app';
+import { createApp, requestListener, type AppDeps } from './http/app';
 import { createIdentity, identityAuthMethods, SYSTEM_ACTOR, type Identity } from './identity';
 import { identitySettings, type IdentitySettings } from './identity/settings';
 import { createLogger } from './logger';
@@ -166,7 +166,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     scale?.followPipelines(pipelines);
     scale?.followBilling(billingService);
     const dispatcher = new Dispatcher(catalog, pipelines.dispatch);
-    const app = createApp({
+    const appDeps: AppDeps = {
       hooks,
       logger,
       auth,
@@ -186,12 +186,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         await db.raw('select 1');
         return true;
       },
-    });
+    };
+    const app = createApp(appDeps);
 
     let server: Server | undefined;
     let url = '';
     if (options.listen !== false) {
-      server = app.listen(env.port, env.host);
+      server = createServer(requestListener(app, appDeps)).listen(env.port, env.host);
       await once(server, 'listening');
       server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
       const addr = server.address() as AddressInfo;

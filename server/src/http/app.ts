@@ -1,4 +1,7 @@
+import type { RequestListener } from 'node:http';
+import bytes from 'bytes';
 import express, { type Express } from 'express';
+import proxyaddr from 'proxy-addr';
 import { errors } from '@switchyard/core';
 import type { Logger } from '@switchyard/spec';
 import type { AuthChain } from '../auth/auth-chain';
@@ -30,7 +33,8 @@ import { pipelineRoutes } from './admin/pipeline-routes';
 import { authenticate } from './authenticate';
 import { errorHandler } from './errors';
 import { requestId } from './request-context';
-import { v1Router } from './v1/router';
+import { v1Endpoints, v1Router } from './v1/router';
+import { v1Lane } from './v1/v1-lane';
 
 export interface AppDeps {
   logger: Logger;
@@ -99,4 +103,22 @@ export function createApp(deps: AppDeps): Express {
   app.use(consoleRoutes(deps.consoleDir));
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/**
+ * What the HTTP server runs: the v1 lane for the hot /v1 endpoints in front of the express app
+ * for everything else (see v1-lane.ts).
+ */
+export function requestListener(app: Express, deps: AppDeps): RequestListener {
+  const trust = app.get('trust proxy fn') as Parameters<typeof proxyaddr>[1];
+  const lane = {
+    auth: deps.auth,
+    catalog: deps.catalog,
+    endpoints: v1Endpoints(deps),
+    bodyLimitBytes: bytes.parse(deps.bodyLimit) ?? 0,
+    corsAnyOrigin: deps.identity.settings.v1CorsAnyOrigin,
+    clientIp: (req: Parameters<typeof proxyaddr>[0]) => proxyaddr(req, trust),
+    logger: deps.logger,
+  };
+  return v1Lane(lane, app);
 }

@@ -10,9 +10,7 @@ export function toAuthRequest(req: Request): AuthRequest {
 /** Authenticates with the auth chain and, when `scope` is given, requires it. */
 export function authenticate(chain: AuthChain, scope?: string): RequestHandler {
   const admit = (principal: Principal, res: Response, next: NextFunction) => {
-    if (scope && !principal.scopes.includes('*') && !principal.scopes.includes(scope)) {
-      return next(errors.forbidden(`This key does not have the '${scope}' scope.`, 'missing_scope'));
-    }
+    if (scope && !hasScope(principal, scope)) return next(missingScope(scope));
     res.locals.principal = principal;
     next();
   };
@@ -21,4 +19,12 @@ export function authenticate(chain: AuthChain, scope?: string): RequestHandler {
     if (res.locals.principal) return admit(res.locals.principal, res, next);
     chain.authenticate(toAuthRequest(req)).then((principal) => admit(principal, res, next), next);
   };
+}
+
+export function hasScope(principal: Principal, scope: string): boolean {
+  return principal.scopes.includes('*') || principal.scopes.includes(scope);
+}
+
+export function missingScope(scope: string) {
+  return errors.forbidden(`This key does not have the '${scope}' scope.`, 'missing_scope');
 }

@@ -1,12 +1,32 @@
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { ErrorRequestHandler } from 'express';
 import { errors, GatewayError } from '@switchyard/core';
 import type { Logger } from '@switchyard/spec';
+import { sendJson } from './v1/v1-call';
 
 /** Sends an OpenAI-shaped error with its status (and Retry-After when known). */
-export function sendError(res: Response, err: GatewayError): void {
+export function sendError(res: ServerResponse, err: GatewayError): void {
   if (res.headersSent) return;
   if (err.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
-  res.status(err.status).json(err.toBody());
+  sendJson(res, err.status, err.toBody());
+}
+
+/** Answers any failure in the OpenAI shape; unexpected ones (not a GatewayError) are logged, without bodies. */
+export function answerError(logger: Logger, res: ServerResponse, err: unknown, where: { requestId?: string; path: string }): void {
+  const gw = toGatewayError(err);
+  if (gw.status >= 500 && !GatewayError.is(err)) {
+    logger.error({ err: { message: (err as Error)?.message, stack: (err as Error)?.stack }, requestId: where.requestId, path: where.path }, 'unhandled error');
+  }
+  sendError(res, gw);
+}
+
+/** A body that is not JSON, worded as OpenAI words it. */
+export function invalidJson(): GatewayError {
+  return errors.invalidRequest(
+    "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
+    null,
+    'invalid_json',
+  );
 }
 
 interface BodyParserError extends Error {
@@ -21,11 +41,7 @@ export function toGatewayError(err: unknown): GatewayError {
   const e = err as BodyParserError;
   switch (e?.type) {
     case 'entity.parse.failed':
-      return errors.invalidRequest(
-        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
-        null,
-        'invalid_json',
-      );
+      return invalidJson();
     case 'entity.too.large':
       return errors.tooLarge(e.limit ? `${e.limit}-byte` : 'configured');
     case 'encoding.unsupported':
@@ -41,11 +57,5 @@ export function toGatewayError(err: unknown): GatewayError {
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err, req, res, _next) => {
-    const gw = toGatewayError(err);
-    if (gw.status >= 500 && !GatewayError.is(err)) {
-      logger.error({ err: { message: (err as Error)?.message, stack: (err as Error)?.stack }, requestId: res.locals.requestId, path: req.path }, 'unhandled error');
-    }
-    sendError(res, gw);
-  };
+  return (err, req, res, _next) => answerError(logger, res, err, { requestId: res.locals.requestId, path: req.path });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Principal } from '@switchyard/spec';
 
@@ -11,15 +12,22 @@ declare module 'express-serve-static-core' {
 
 /** Gives every request an id (the caller's x-request-id when sane) and echoes it back. */
 export function requestId(req: Request, res: Response, next: NextFunction): void {
-  const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : `req_${randomUUID().replace(/-/g, '')}`;
-  res.locals.requestId = id;
-  res.setHeader('x-request-id', id);
+  res.locals.requestId = assignRequestId(req, res);
   next();
 }
 
+const SANE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The request's id (the caller's when sane, else a new one), set on the response. */
+export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : `req_${randomUUID().replace(/-/g, '')}`;
+  res.setHeader('x-request-id', id);
+  return id;
+}
+
 /** An AbortSignal that fires when the client goes away before the response is complete. */
-export function abortOnDisconnect(res: Response): AbortSignal {
+export function abortOnDisconnect(res: ServerResponse): AbortSignal {
   const controller = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) controller.abort(new DOMException('The client disconnected', 'AbortError'));

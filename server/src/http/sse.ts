@@ -1,8 +1,8 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
 /** Writes Server-Sent Events, waiting for the socket to drain so a slow client never makes us buffer a whole stream. */
 export class SseWriter {
-  constructor(private readonly res: Response) {}
+  constructor(private readonly res: ServerResponse) {}
 
   open(extraHeaders: Record<string, string> = {}): void {
     this.res.writeHead(200, {

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { errors } from '@switchyard/core';
 import { CSRF_HEADER } from './csrf';
@@ -51,8 +52,7 @@ export function apiCors(allowedOrigins: string[]): RequestHandler {
 export function v1Cors(anyOrigin: boolean): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!anyOrigin || req.headers.origin === undefined) return next();
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Expose-Headers', '*');
+    setV1CorsHeaders(res);
     if (req.method === 'OPTIONS') {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
       const asked = req.headers['access-control-request-headers'];
@@ -62,4 +62,10 @@ export function v1Cors(anyOrigin: boolean): RequestHandler {
     }
     next();
   };
+}
+
+/** The /v1 CORS headers of an actual (not preflight) cross-origin request. */
+export function setV1CorsHeaders(res: ServerResponse): void {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', '*');
 }

@@ -46,7 +46,7 @@ function messagesHandler(deps: MessagesRouteDeps): RequestHandler {
     const { request, dropped } = convertRequest(body);
     const headers: Record<string, string> = dropped.length > 0 ? { [DROPPED_PARAMS_HEADER]: dropped.join(', ') } : {};
     const signal = abortOnDisconnect(res);
-    const tracker = startTracking(res, deps.hooks, { endpoint: 'messages', stream: request.stream === true, requestedModel: request.model });
+    const tracker = startTracking(res.locals, deps.hooks, { endpoint: 'messages', stream: request.stream === true, requestedModel: request.model });
     // The client's headers go along for pipeline conditions, as on /v1/chat/completions.
     const options = { signal, requestId: res.locals.requestId, tracker, headers: req.headers };
     let result;

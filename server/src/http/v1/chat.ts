@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { GatewayError } from '@switchyard/core';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '@switchyard/spec';
 import type { Dispatcher } from '../../dispatch/dispatcher';
@@ -11,22 +11,24 @@ import { toGatewayError } from '../errors';
 import { abortOnDisconnect } from '../request-context';
 import { SseWriter } from '../sse';
 import { failTracked, startTracking } from './tracking';
+import { sendJson, type V1Handler } from './v1-call';
 
 const validateChat = compileValidator<ChatCompletionRequest>(chatCompletionRequestSchema);
 
-export function chatCompletionsHandler(dispatcher: Dispatcher, hooks: Required<GatewayHooks>) {
-  return async (req: Request, res: Response): Promise<void> => {
-    const request = validateChat(req.body);
+export function chatCompletionsHandler(dispatcher: Dispatcher, hooks: Required<GatewayHooks>): V1Handler {
+  return async (call) => {
+    const { res } = call;
+    const request = validateChat(call.body);
     const signal = abortOnDisconnect(res);
-    const tracker = startTracking(res, hooks, { endpoint: 'chat', stream: request.stream === true, requestedModel: request.model });
+    const tracker = startTracking(call, hooks, { endpoint: 'chat', stream: request.stream === true, requestedModel: request.model });
     let result;
     try {
-      result = await dispatcher.chat(request, { signal, requestId: res.locals.requestId, tracker, headers: req.headers });
+      result = await dispatcher.chat(request, { signal, requestId: call.requestId, tracker, headers: call.req.headers });
     } catch (err) {
       throw failTracked(tracker, err, signal);
     }
     if (result.kind === 'json') {
-      res.json(result.body);
+      sendJson(res, 200, result.body);
       tracker.finish(200);
       return;
     }
@@ -39,7 +41,7 @@ export function chatCompletionsHandler(dispatcher: Dispatcher, hooks: Required<G
  * asked (stream_options.include_usage). A failure after the first byte can no longer change the
  * status, so it ends the stream with an error event, the way OpenAI does.
  */
-export async function relayStream(res: Response, stream: OpenedStream, includeUsage: boolean, signal: AbortSignal, tracker: RequestTracker): Promise<void> {
+export async function relayStream(res: ServerResponse, stream: OpenedStream, includeUsage: boolean, signal: AbortSignal, tracker: RequestTracker): Promise<void> {
   const sse = new SseWriter(res);
   sse.open();
   let step = stream.first;
@@ -51,7 +53,11 @@ export async function relayStream(res: Response, stream: OpenedStream, includeUs
       if (sse.closed) break;
       step = await stream.rest.next();
     }
-    if (!sse.closed) await sse.send('[DONE]');
+    if (!sse.closed) {
+      // Recorded before the client hears the stream is complete (see the JSON case).
+      await tracker.finish(200);
+      await sse.send('[DONE]');
+    }
   } catch (err) {
     failure = err;
     if (!signal.aborted && !sse.closed) await sse.send(streamError(err));

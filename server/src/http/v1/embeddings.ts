@@ -1,4 +1,3 @@
-import type { Request, Response } from 'express';
 import type { EmbeddingRequest } from '@switchyard/spec';
 import type { Dispatcher } from '../../dispatch/dispatcher';
 import type { GatewayHooks } from '../../dispatch/hooks';
@@ -6,16 +5,18 @@ import { embeddingRequestSchema } from '../../validation/schemas';
 import { compileValidator } from '../../validation/validate';
 import { abortOnDisconnect } from '../request-context';
 import { failTracked, startTracking } from './tracking';
+import { sendJson, type V1Handler } from './v1-call';
 
 const validate = compileValidator<EmbeddingRequest>(embeddingRequestSchema);
 
-export function embeddingsHandler(dispatcher: Dispatcher, hooks: Required<GatewayHooks>) {
-  return async (req: Request, res: Response): Promise<void> => {
-    const request = validate(req.body);
+export function embeddingsHandler(dispatcher: Dispatcher, hooks: Required<GatewayHooks>): V1Handler {
+  return async (call) => {
+    const { res } = call;
+    const request = validate(call.body);
     const signal = abortOnDisconnect(res);
-    const tracker = startTracking(res, hooks, { endpoint: 'embeddings', stream: false, requestedModel: request.model ?? '' });
+    const tracker = startTracking(call, hooks, { endpoint: 'embeddings', stream: false, requestedModel: request.model ?? '' });
     try {
-      res.json(await dispatcher.embeddings(request, { signal, requestId: res.locals.requestId, tracker, headers: req.headers }));
+      sendJson(res, 200, await dispatcher.embeddings(request, { signal, requestId: call.requestId, tracker, headers: call.req.headers }));
       tracker.finish(200);
     } catch (err) {
       throw failTracked(tracker, err, signal);

@@ -1,4 +1,3 @@
-import type { Request, Response } from 'express';
 import { errors } from '@switchyard/core';
 import type { ImageGenerationRequest } from '@switchyard/spec';
 import type { Dispatcher } from '../../dispatch/dispatcher';
@@ -7,18 +6,20 @@ import { imageGenerationRequestSchema } from '../../validation/schemas';
 import { compileValidator } from '../../validation/validate';
 import { abortOnDisconnect } from '../request-context';
 import { failTracked, startTracking } from './tracking';
+import { sendJson, type V1Handler } from './v1-call';
 
 const validate = compileValidator<ImageGenerationRequest>(imageGenerationRequestSchema);
 
-export function imagesHandler(dispatcher: Dispatcher, hooks: Required<GatewayHooks>) {
-  return async (req: Request, res: Response): Promise<void> => {
-    const request = validate(req.body);
+export function imagesHandler(dispatcher: Dispatcher, hooks: Required<GatewayHooks>): V1Handler {
+  return async (call) => {
+    const { res } = call;
+    const request = validate(call.body);
     // OpenAI defaults to dall-e-2; a gateway has no such default, so the model is required.
     if (!request.model) throw errors.invalidRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
     const signal = abortOnDisconnect(res);
-    const tracker = startTracking(res, hooks, { endpoint: 'images', stream: false, requestedModel: request.model ?? '' });
+    const tracker = startTracking(call, hooks, { endpoint: 'images', stream: false, requestedModel: request.model ?? '' });
     try {
-      res.json(await dispatcher.images(request, { signal, requestId: res.locals.requestId, tracker, headers: req.headers }));
+      sendJson(res, 200, await dispatcher.images(request, { signal, requestId: call.requestId, tracker, headers: call.req.headers }));
       tracker.finish(200);
     } catch (err) {
       throw failTracked(tracker, err, signal);

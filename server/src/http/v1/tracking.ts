@@ -1,12 +1,12 @@
-import type { Response } from 'express';
+import type { Principal } from '@switchyard/spec';
 import { GatewayError } from '@switchyard/core';
 import type { Endpoint, GatewayHooks } from '../../dispatch/hooks';
 import { RequestTracker } from '../../dispatch/tracker';
 import { toGatewayError } from '../errors';
 
 /** Starts tracking a validated request; `finishTracked` or `failTracked` reports it when it ends. */
-export function startTracking(res: Response, hooks: Required<GatewayHooks>, info: { endpoint: Endpoint; stream: boolean; requestedModel: string }): RequestTracker {
-  return new RequestTracker({ requestId: res.locals.requestId, principal: res.locals.principal, ...info }, hooks);
+export function startTracking(caller: { requestId: string; principal?: Principal }, hooks: Required<GatewayHooks>, info: { endpoint: Endpoint; stream: boolean; requestedModel: string }): RequestTracker {
+  return new RequestTracker({ requestId: caller.requestId, principal: caller.principal, ...info }, hooks);
 }
 
 /** Reports a failed request (499 when the client went away) and hands the error back to rethrow. */

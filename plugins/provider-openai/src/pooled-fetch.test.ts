@@ -38,6 +38,20 @@ describe('pooledFetch', () => {
     expect(last.headers.authorization).toBe('Bearer k');
   });
 
+  it('reads a JSON answer once, as any Response would', async () => {
+    const res = await pooledFetch(`${base}/x`, { method: 'POST', body: 'once' });
+    expect(res.bodyUsed).toBe(false);
+    expect(await res.text()).toBe('{"echo":"once"}');
+    expect(res.bodyUsed).toBe(true);
+    await expect(res.json()).rejects.toThrow(TypeError);
+  });
+
+  it('streams answers that are not JSON', async () => {
+    const res = await pooledFetch(`${base}/slow`, {});
+    expect(res.body).not.toBeNull();
+    expect(await res.text()).toBe('late');
+  });
+
   it('takes Headers objects and answers 204 with no body', async () => {
     const res = await pooledFetch(`${base}/empty`, { method: 'DELETE', headers: new Headers({ 'x-a': 'b' }) });
     expect(res.status).toBe(204);

@@ -43,5 +43,46 @@ export async function pooledFetch(input: FetchInput, init: FetchInit = {}): Prom
     res.body.resume();
     return new Response(null, { status: res.statusCode, headers });
   }
+  // A JSON answer is read whole anyway; reading it here skips the web-stream plumbing.
+  if (isJson(headers.get('content-type'))) return new BufferedResponse(await res.body.text(), { status: res.statusCode, headers });
   return new Response(Readable.toWeb(res.body) as ReadableStream<Uint8Array>, { status: res.statusCode, headers });
+}
+
+function isJson(contentType: string | null): boolean {
+  if (!contentType) return false;
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+/**
+ * A Response whose body has already been read: `text()` and `json()` answer from the string
+ * (the SDK reads JSON answers through them), `body` is null. One read, like any Response.
+ */
+class BufferedResponse extends Response {
+  #text: string | undefined;
+
+  constructor(text: string, init: ResponseInit) {
+    super(null, init);
+    this.#text = text;
+  }
+
+  override get bodyUsed(): boolean {
+    return this.#text === undefined;
+  }
+
+  override text(): Promise<string> {
+    const text = this.#text;
+    if (text === undefined) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    this.#text = undefined;
+    return Promise.resolve(text);
+  }
+
+  override async json(): Promise<any> {
+    return JSON.parse(await this.text());
+  }
+
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = new TextEncoder().encode(await this.text());
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
 }

@@ -1,77 +1,15 @@
 /* Shapes of /api/analytics (server/src/usage/analytics). */
 
-export interface Distribution {
-  avg: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
+// The wire shapes are the server's own types (type-only imports: nothing of the server is bundled).
+import type { AnalyticsMetrics, Distribution } from '../../../server/src/usage/analytics/accumulator';
+import type { BreakdownRow, Timeseries, TimeseriesPoint } from '../../../server/src/usage/analytics/analytics-service';
+import type { UsageEventView } from '../../../server/src/usage/analytics/events-query';
+import type { FilterName } from '../../../server/src/usage/analytics/params';
+export type { AnalyticsMetrics, BreakdownRow, Distribution, Timeseries, TimeseriesPoint, UsageEventView };
 
-export interface AnalyticsMetrics {
-  requests: number;
-  errors: number;
-  errorRate: number;
-  cacheHits: number;
-  streams: number;
-  promptTokens: number;
-  completionTokens: number;
-  cachedTokens: number;
-  reasoningTokens: number;
-  totalTokens: number;
-  images: number;
-  costMicros: number;
-  creditsMicros: number;
-  latencyMs: Distribution | null;
-  ttftMs: Distribution | null;
-}
-
-export interface TimeseriesPoint extends AnalyticsMetrics {
-  t: number;
-}
-
-export interface Timeseries {
-  from: number;
-  to: number;
-  bucket: 'minute' | 'hour' | 'day';
-  points: TimeseriesPoint[];
-  groupBy?: Dimension;
-  series?: Array<{ key: string | null; points: TimeseriesPoint[] }>;
-  omittedGroups?: number;
-}
-
-export interface BreakdownRow extends AnalyticsMetrics {
-  key: string | null;
-}
-
-export const DIMENSIONS = ['provider', 'model', 'user', 'key', 'pipeline', 'project', 'endpoint'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
-
-export interface UsageEventView {
-  id: number;
-  time: number;
-  requestId: string;
-  endpoint: string;
-  authMethod: string | null;
-  keyId: string | null;
-  userId: string | null;
-  pipelineId: string | null;
-  pipelineVersion: number | null;
-  requestedModel: string;
-  providerId: string | null;
-  modelId: string | null;
-  attempts: number;
-  status: number;
-  errorType: string | null;
-  errorCode: string | null;
-  promptTokens: number;
-  completionTokens: number;
-  costMicros: number | null;
-  creditsMicros: number | null;
-  latencyMs: number;
-  ttftMs: number | null;
-  stream: boolean;
-  cacheHit: boolean;
-}
+/** The dimensions analytics can filter and group by (the server's FILTERS), in the order the console offers them. */
+export const DIMENSIONS = ['provider', 'model', 'user', 'key', 'pipeline', 'project', 'endpoint'] as const satisfies readonly FilterName[];
+export type Dimension = FilterName;
 
 /** The time ranges offered, and the bucket that gives each a readable number of points. */
 export const RANGES = [

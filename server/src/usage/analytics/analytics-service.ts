@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../db/connect';
-import { familyFor, GRAIN_MS, SUM_COLUMNS, type Dimension, type RollupFamily } from '../rollup-row';
+import { familyFor, GRAIN_MS, SUM_COLUMNS, type Dimension, type Grain, type RollupFamily } from '../rollup-row';
 import { Accumulator, type AnalyticsMetrics } from './accumulator';
 import { FILTERS, type BreakdownQuery, type FilterName, type Filters, type RangeQuery, type SortKey, type TimeseriesQuery } from './params';
 import { segmentsFor, type Segment } from './segments';
@@ -20,6 +20,18 @@ interface Group {
 export interface TimeseriesPoint extends AnalyticsMetrics {
   t: number;
 }
+/** GET /api/analytics/timeseries: one point per bucket, and per group when grouped. */
+export interface Timeseries {
+  from: number;
+  to: number;
+  bucket: Grain;
+  points: TimeseriesPoint[];
+  groupBy?: FilterName;
+  series?: Array<{ key: string | null; points: TimeseriesPoint[] }>;
+  /** Groups beyond the limit, left out of `series`. */
+  omittedGroups?: number;
+}
+
 export interface BreakdownRow extends AnalyticsMetrics {
   /** The dimension's value; null for requests without one (e.g. no pipeline). */
   key: string | null;
@@ -50,15 +62,7 @@ export class AnalyticsService {
     return { from: q.from, to: q.to, totals: acc.metrics(q.percentiles) };
   }
 
-  async timeseries(q: TimeseriesQuery): Promise<{
-    from: number;
-    to: number;
-    bucket: string;
-    points: TimeseriesPoint[];
-    groupBy?: FilterName;
-    series?: Array<{ key: string | null; points: TimeseriesPoint[] }>;
-    omittedGroups?: number;
-  }> {
+  async timeseries(q: TimeseriesQuery): Promise<Timeseries> {
     const bucketMs = GRAIN_MS[q.bucket];
     const grouping: Grouping = { bucketMs, column: q.groupBy && FILTERS[q.groupBy] };
     const groups = [...(await this.collect(segmentsFor(q.from, q.to, q.bucket), q.filters, grouping, q.percentiles)).values()];

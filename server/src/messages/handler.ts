@@ -56,8 +56,8 @@ function messagesHandler(deps: MessagesRouteDeps): RequestHandler {
       throw failTracked(tracker, err, signal);
     }
     if (result.kind === 'json') {
+      tracker.finish(200); // reported (journaled) before it is sent
       res.set(headers).json(convertResponse(result.body));
-      tracker.finish(200);
       return;
     }
     await relayAnthropicStream(res, result.stream, signal, tracker, { model: request.model, keepaliveMs, headers });

@@ -43,7 +43,10 @@ export async function relayAnthropicStream(res: Response, stream: OpenedStream, 
       if (sse.closed) break;
       step = await stream.rest.next();
     }
-    if (!sse.closed) await send(converter.finish());
+    if (!sse.closed) {
+      tracker.finish(200); // the upstream is done: reported (journaled) before the client hears the end
+      await send(converter.finish());
+    }
   } catch (err) {
     failure = err;
     if (!signal.aborted && !sse.closed) await sse.send(toAnthropicError(err, res.locals.requestId ?? null).body, 'error');

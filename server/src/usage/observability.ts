@@ -31,11 +31,11 @@ export interface Observability {
   close(): Promise<void>;
 }
 
-export function createObservability(options: { db: Db; logger: Logger; redisUrl?: string; settings?: ObservabilitySettings }): Observability {
+export function createObservability(options: { db: Db; logger: Logger; redisUrl?: string; settings?: ObservabilitySettings; dataDir?: string }): Observability {
   const { db, logger } = options;
   const settings = options.settings ?? readObservabilitySettings(process.env);
   const instanceId = newInstanceId();
-  const usage = createUsageServices({ db, logger, settings, instanceId });
+  const usage = createUsageServices({ db, logger, settings, instanceId, dataDir: options.dataDir });
   const active = new ActiveRequests();
   const metrics = new GatewayMetrics({ usage: () => usage.recorder.status(), active });
   let live: LiveFeed | undefined;

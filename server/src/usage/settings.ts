@@ -15,6 +15,8 @@ export interface ObservabilitySettings {
   usageBatchSize: number;
   usageFlushMs: number;
   usageQueueMax: number;
+  /** Keep accepted usage events in a local journal until stored (SWITCHYARD_USAGE_JOURNAL, default on). */
+  usageJournal: boolean;
   /** Defaults until an operator changes retention through the API (then stored in the database). */
   retention: RetentionDays;
   purgeIntervalMs: number;
@@ -34,11 +36,20 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   return n;
 }
 
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1' || raw === 'on') return true;
+  if (raw === 'false' || raw === '0' || raw === 'off') return false;
+  throw new Error(`${name} must be true or false, got '${env[name]}'`);
+}
+
 export function readObservabilitySettings(env: NodeJS.ProcessEnv = process.env): ObservabilitySettings {
   return {
     usageBatchSize: int(env, 'SWITCHYARD_USAGE_BATCH_SIZE', 500, 1, 5000),
     usageFlushMs: int(env, 'SWITCHYARD_USAGE_FLUSH_MS', 250, 10, 60_000),
     usageQueueMax: int(env, 'SWITCHYARD_USAGE_QUEUE_MAX', 50_000, 1, 10_000_000),
+    usageJournal: onOff(env, 'SWITCHYARD_USAGE_JOURNAL', true),
     retention: {
       rawDays: int(env, 'SWITCHYARD_RETENTION_RAW_DAYS', DEFAULT_RETENTION.rawDays, 1, 36_500),
       minuteDays: int(env, 'SWITCHYARD_RETENTION_MINUTE_DAYS', DEFAULT_RETENTION.minuteDays, 1, 36_500),

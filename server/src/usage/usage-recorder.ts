@@ -1,6 +1,7 @@
 import type { Logger } from '@switchyard/spec';
 import { RateLimitedLog } from './rate-limited-log';
 import type { UsageEvent } from './usage-event';
+import type { UsageJournal } from './usage-journal';
 
 export type DropReason = 'queue_full' | 'write_failed' | 'shutdown';
 
@@ -12,6 +13,8 @@ export interface UsageRecorderOptions {
   /** Most events held in memory; beyond it new events are dropped (and counted). */
   capacity: number;
   logger: Logger;
+  /** Accepted events go to this local journal first, so a killed process loses none (see UsageJournal). */
+  journal?: UsageJournal;
 }
 
 export interface BatchWriter {
@@ -36,7 +39,9 @@ export interface UsageRecorderStatus {
 /**
  * The request path hands events to `record`, which only appends to a bounded in-memory queue;
  * a timer writes them in batches. Under overload (the database slower than traffic) the queue
- * fills and new events are dropped, counted by reason and logged at most every 10 s.
+ * fills and new events are dropped, counted by reason and logged at most every 10 s. With a
+ * journal, an accepted event is on local disk before `record` returns; events the database never
+ * took (a batch given up after its retries, or left at shutdown) stay there for recovery.
  */
 export class UsageRecorder {
   private readonly queue: UsageEvent[] = [];
@@ -75,6 +80,7 @@ export class UsageRecorder {
       this.drop(this.closed ? 'shutdown' : 'queue_full', 1);
       return;
     }
+    this.options.journal?.append(event);
     this.queue.push(event);
     if (this.queue.length >= this.options.batchSize && !this.kicked && !this.flushing) {
       this.kicked = true;
@@ -93,6 +99,24 @@ export class UsageRecorder {
     return this.flushing;
   }
 
+  /**
+   * Writes events that did not come through `record` (journal recovery) with the same writer,
+   * never at the same time as a queued batch: the writer's rollup state expects one write at a time.
+   */
+  async writeExclusive(events: UsageEvent[]): Promise<void> {
+    while (this.flushing) await this.flushing;
+    const run = this.writer.write(events);
+    const slot: Promise<void> = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.flushing = slot;
+    void slot.finally(() => {
+      if (this.flushing === slot) this.flushing = undefined;
+    });
+    await run;
+  }
+
   /** Stops the timer and writes everything left (a few tries); what cannot be written is counted and logged. */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
@@ -108,6 +132,7 @@ export class UsageRecorder {
       this.queue.length = 0;
       this.drop('shutdown', lost, true);
     }
+    this.options.journal?.close();
   }
 
   status(): UsageRecorderStatus {
@@ -125,6 +150,7 @@ export class UsageRecorder {
         return;
       }
       this.queue.splice(0, batch.length);
+      this.options.journal?.stored(batch);
       this.failuresInARow = 0;
       this.counters.written += batch.length;
       this.counters.batches += 1;

@@ -28,8 +28,9 @@ export function chatCompletionsHandler(dispatcher: Dispatcher, hooks: Required<G
       throw failTracked(tracker, err, signal);
     }
     if (result.kind === 'json') {
-      sendJson(res, 200, result.body);
+      // Reported before it is sent: the usage event is in the journal when the client has the answer.
       tracker.finish(200);
+      sendJson(res, 200, result.body);
       return;
     }
     await relayStream(res, result.stream, request.stream_options?.include_usage === true, signal, tracker);
@@ -54,8 +55,8 @@ export async function relayStream(res: ServerResponse, stream: OpenedStream, inc
       step = await stream.rest.next();
     }
     if (!sse.closed) {
-      // Recorded before the client hears the stream is complete (see the JSON case).
-      await tracker.finish(200);
+      // The upstream is done and its attempt settled: reported before the client hears the end.
+      tracker.finish(200);
       await sse.send('[DONE]');
     }
   } catch (err) {

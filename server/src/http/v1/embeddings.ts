@@ -16,8 +16,9 @@ export function embeddingsHandler(dispatcher: Dispatcher, hooks: Required<Gatewa
     const signal = abortOnDisconnect(res);
     const tracker = startTracking(call, hooks, { endpoint: 'embeddings', stream: false, requestedModel: request.model ?? '' });
     try {
-      sendJson(res, 200, await dispatcher.embeddings(request, { signal, requestId: call.requestId, tracker, headers: call.req.headers }));
-      tracker.finish(200);
+      const answer = await dispatcher.embeddings(request, { signal, requestId: call.requestId, tracker, headers: call.req.headers });
+      tracker.finish(200); // reported (journaled) before it is sent
+      sendJson(res, 200, answer);
     } catch (err) {
       throw failTracked(tracker, err, signal);
     }

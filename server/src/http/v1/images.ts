@@ -19,8 +19,9 @@ export function imagesHandler(dispatcher: Dispatcher, hooks: Required<GatewayHoo
     const signal = abortOnDisconnect(res);
     const tracker = startTracking(call, hooks, { endpoint: 'images', stream: false, requestedModel: request.model ?? '' });
     try {
-      sendJson(res, 200, await dispatcher.images(request, { signal, requestId: call.requestId, tracker, headers: call.req.headers }));
-      tracker.finish(200);
+      const answer = await dispatcher.images(request, { signal, requestId: call.requestId, tracker, headers: call.req.headers });
+      tracker.finish(200); // reported (journaled) before it is sent
+      sendJson(res, 200, answer);
     } catch (err) {
       throw failTracked(tracker, err, signal);
     }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIEmulator, type OpenAIEmulator } from '../emulators/openai';
 import { createTempDatabase, postgresAvailable, type TempDatabase } from '../support/postgres';
 import { REDIS_URL, redisAvailable, uniqueRedisPrefix } from '../support/redis';
+import { within as pollUntil } from '../support/within';
 import { startInstance, type Instance } from './instances';
 
 const ADMIN_KEY = 'sy-admin-scale-test-0123456789';
@@ -12,17 +13,7 @@ const MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 const available = (await redisAvailable()) && (await postgresAvailable());
 
 /** Polls until `check` passes (the notices travel over Redis pub/sub; a second is the promise). */
-async function within(ms: number, check: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
+const within = (ms: number, check: () => Promise<void>) => pollUntil(ms, check, 20);
 
 /**
  * Two Switchyard processes on one PostgreSQL database and one Redis behave as one gateway:

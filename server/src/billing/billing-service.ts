@@ -44,6 +44,7 @@ export class BillingService {
   private readonly priceBook = new PriceBook();
   private readonly budgetBook = new BudgetBook();
   private timer?: NodeJS.Timeout;
+  private timerInterval = 0;
   private ticking?: Promise<void>;
 
   private constructor(private readonly deps: BillingDeps) {
@@ -89,6 +90,11 @@ export class BillingService {
     const settings = await this.settingsStore.load();
     this.priceBook.load(await this.prices.list(), settings);
     this.budgetBook.load(await this.budgets.list());
+    // A new reconciliation interval (changed here or on another instance) applies at once, not after the old one.
+    if (this.timer && settings.reconcileIntervalSeconds * 1000 !== this.timerInterval) {
+      this.stop();
+      this.schedule();
+    }
   }
 
   /** Applies a settings patch after checking it (and the rule's plugin settings). Returns the problems, if any. */
@@ -117,16 +123,13 @@ export class BillingService {
 
   private schedule(): void {
     const interval = this.settings.reconcileIntervalSeconds * 1000;
+    this.timerInterval = interval;
     this.timer = setInterval(() => {
       if (this.ticking) return;
       this.ticking = (async () => {
         try {
-          await this.refresh();
+          await this.refresh(); // reschedules when the interval changed
           await this.reconcile();
-          if (this.settings.reconcileIntervalSeconds * 1000 !== interval) {
-            this.stop();
-            this.schedule();
-          }
         } catch (err) {
           this.deps.logger.error({ err: (err as Error).message }, 'billing: reconciliation failed');
         } finally {

@@ -35,6 +35,18 @@ import { KEY_FILE_NAME, loadKeyring } from './vault/keyring';
 import { watchKeyFile } from './vault/rotate';
 import { Vault, VaultError } from './vault/vault';
 
+const READY_TIMEOUT_MS = 3000;
+
+function answersWithin(query: PromiseLike<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const answered = Promise.resolve(query).then(
+    () => true,
+    () => false,
+  );
+  return Promise.race([answered, late]).finally(() => clearTimeout(timer));
+}
+
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface GatewayOptions {
@@ -182,10 +194,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       consoleDir: path.join(REPO_ROOT, 'web/dist'),
       identity,
       oauth,
-      ready: async () => {
-        await db.raw('select 1');
-        return true;
-      },
+      // Not ready while the database does not answer within a few seconds (a probe must not hang).
+      ready: () => answersWithin(db.raw('select 1'), READY_TIMEOUT_MS),
     };
     const app = createApp(appDeps);
 

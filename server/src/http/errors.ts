@@ -2,7 +2,17 @@ import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler } from 'express';
 import { errors, GatewayError } from '@switchyard/core';
 import type { Logger } from '@switchyard/spec';
+import { databaseUnavailable, isDatabaseUnavailable } from '../db/unavailable';
+import { RateLimitedLog } from '../usage/rate-limited-log';
 import { sendJson } from './v1/v1-call';
+
+/** One line per 10 s while the database is away, not one per request. */
+const unavailableLogs = new WeakMap<Logger, RateLimitedLog>();
+function unavailableLog(logger: Logger): RateLimitedLog {
+  let log = unavailableLogs.get(logger);
+  if (!log) unavailableLogs.set(logger, (log = new RateLimitedLog(logger, 'warn')));
+  return log;
+}
 
 /** Sends an OpenAI-shaped error with its status (and Retry-After when known). */
 export function sendError(res: ServerResponse, err: GatewayError): void {
@@ -14,7 +24,9 @@ export function sendError(res: ServerResponse, err: GatewayError): void {
 /** Answers any failure in the OpenAI shape; unexpected ones (not a GatewayError) are logged, without bodies. */
 export function answerError(logger: Logger, res: ServerResponse, err: unknown, where: { requestId?: string; path: string }): void {
   const gw = toGatewayError(err);
-  if (gw.status >= 500 && !GatewayError.is(err)) {
+  if (gw.code === 'database_unavailable') {
+    unavailableLog(logger).log({ err: { message: (err as Error)?.message }, path: where.path }, 'database unreachable: answering 503');
+  } else if (gw.status >= 500 && !GatewayError.is(err)) {
     logger.error({ err: { message: (err as Error)?.message, stack: (err as Error)?.stack }, requestId: where.requestId, path: where.path }, 'unhandled error');
   }
   sendError(res, gw);
@@ -38,6 +50,7 @@ interface BodyParserError extends Error {
 /** Maps body-parser failures and anything unexpected to OpenAI-shaped errors. */
 export function toGatewayError(err: unknown): GatewayError {
   if (GatewayError.is(err)) return err;
+  if (isDatabaseUnavailable(err)) return databaseUnavailable(err);
   const e = err as BodyParserError;
   switch (e?.type) {
     case 'entity.parse.failed':

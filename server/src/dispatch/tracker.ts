@@ -38,7 +38,8 @@ export class RequestTracker {
   finish(status: number, error?: GatewayError): void {
     if (this.finished) return;
     this.finished = true;
-    const final = [...this.attempts].reverse().find((a) => a.status === 200);
+    let final: AttemptRecord | undefined;
+    for (let i = this.attempts.length - 1; i >= 0 && !final; i--) if (this.attempts[i].status === 200) final = this.attempts[i];
     const summary: RequestSummary = {
       ...this.info,
       startedAt: this.startedAt,

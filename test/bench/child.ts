@@ -8,6 +8,10 @@ const ROOT = path.resolve(HERE, '../..');
 export interface Child {
   url: string;
   process: ChildProcess;
+  /** What the child printed before `READY` (e.g. the all-features gateway's `CUSTOMER {...}` line). */
+  preamble: string;
+  /** Calls `listener` with each line the child prints after `READY`; returns the unsubscribe. */
+  onLine(listener: (line: string) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -25,13 +29,25 @@ export function startChild(script: string, env: Record<string, string> = {}, exe
     let buffer = '';
     const onData = (data: Buffer) => {
       buffer += data.toString();
-      const m = /READY (\S+)/.exec(buffer);
+      const m = /READY (\S+)\r?\n/.exec(buffer);
       if (!m) return;
       child.stdout!.off('data', onData);
-      child.stdout!.resume();
+      const listeners = new Set<(line: string) => void>();
+      let rest = buffer.slice(m.index + m[0].length);
+      child.stdout!.on('data', (more: Buffer) => {
+        rest += more.toString();
+        const lines = rest.split('\n');
+        rest = lines.pop()!;
+        for (const line of lines) for (const l of listeners) l(line);
+      });
       resolve({
         url: m[1],
         process: child,
+        preamble: buffer.slice(0, m.index),
+        onLine(listener) {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null) return done();

@@ -31,6 +31,8 @@ export async function runLoad(options: {
   durationMs: number;
   maxRequests?: number;
   stream?: boolean;
+  /** Called as each request ends (the soak counts progress with it). */
+  onResponse?: (ok: boolean) => void;
 }): Promise<LoadResult> {
   const url = new URL(options.url);
   const pool = new Pool(url.origin, { connections: options.concurrency, pipelining: 1 });
@@ -59,8 +61,10 @@ export async function runLoad(options: {
         }
         if (res.statusCode !== 200) errors++;
         else latencies.push(performance.now() - t0);
+        options.onResponse?.(res.statusCode === 200);
       } catch {
         errors++;
+        options.onResponse?.(false);
       }
     }
   };

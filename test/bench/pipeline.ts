@@ -1,3 +1,4 @@
+import { chatBody } from './bench-config';
 import { startChild, type Child } from './child';
 import { runLoad, type LoadResult } from './load';
 import { measureDispatchOverhead } from './pipeline-dispatch';
@@ -14,15 +15,7 @@ const DURATION_C32 = Number(process.env.BENCH_DURATION_C32_MS ?? 6000);
 const ROUNDS = Number(process.env.BENCH_PIPELINE_ROUNDS ?? 3);
 const WARMUP_MS = 1500;
 
-const body = (model: string, stream: boolean) => ({
-  model,
-  messages: [
-    { role: 'system', content: 'You are a helpful assistant.' },
-    { role: 'user', content: 'Write one sentence about switchyards and the trains that pass through them.' },
-  ],
-  max_tokens: 64,
-  ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
-});
+const body = (model: string, stream: boolean) => chatBody(stream, model);
 
 const ROUTES = [
   { name: 'direct target', model: 'gpt-4o-mini' },

@@ -1,25 +1,24 @@
+import { chatBody } from './bench-config';
 import { startChild, type Child } from './child';
+import { featureEvidence, startFullGateway } from './gateway-full';
 import { runLoad, type LoadResult } from './load';
+import { heapStats, rssBytes, toMB } from './memory';
 import { runAnalyticsBench } from './analytics';
 import { runPipelineBench } from './pipeline';
+import { runSoakBench } from './soak';
 
 /**
  * `npm run bench`: the gateway against the same emulator called directly and through a bare
- * Node.js proxy, for streamed and non-streamed chat at concurrency 1 and 32.
+ * Node.js proxy, for streamed and non-streamed chat at concurrency 1 and 32: once configured
+ * minimally (admin key, direct route) and once with every feature a paying customer's request
+ * passes through (gateway-full-process.ts: user API key with a rate limit, fallback pipeline,
+ * credit reservation and charge, usage recording). Ends with each process's resident memory.
  */
 const DURATION_C1 = Number(process.env.BENCH_DURATION_C1_MS ?? 4000);
 const DURATION_C32 = Number(process.env.BENCH_DURATION_C32_MS ?? 6000);
 const WARMUP_MS = 1500;
 
-const body = (stream: boolean) => ({
-  model: 'gpt-4o-mini',
-  messages: [
-    { role: 'system', content: 'You are a helpful assistant.' },
-    { role: 'user', content: 'Write one sentence about switchyards and the trains that pass through them.' },
-  ],
-  max_tokens: 64,
-  ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
-});
+const FULL = 'switchyard, all features';
 
 interface Row {
   scenario: string;
@@ -38,27 +37,45 @@ async function main() {
     children.push(proxy);
     const gateway = await startChild('gateway-process.ts', { UPSTREAM_URL: upstream.url, BENCH_KEY: 'sy-bench-key' });
     children.push(gateway);
+    const full = await startFullGateway(upstream.url);
+    children.push(full.child);
 
     const targets = [
       { name: 'emulator (direct)', url: upstream.url, headers: { authorization: 'Bearer sk-bench-upstream' } },
       { name: 'bare Node.js proxy', url: proxy.url, headers: { authorization: 'Bearer sk-bench-upstream' } },
       { name: 'switchyard', url: gateway.url, headers: { authorization: 'Bearer sy-bench-key' } },
+      { name: FULL, url: full.child.url, headers: { authorization: `Bearer ${full.customer.key}` } },
     ];
+    let fullAnswered = 0;
     const rows: Row[] = [];
     for (const stream of [false, true]) {
       for (const concurrency of [1, 32]) {
         const scenario = `${stream ? 'stream' : 'json'} c=${concurrency}`;
         for (const t of targets) {
-          const common = { url: t.url, path: '/chat/completions', body: body(stream), headers: t.headers, concurrency, stream };
-          await runLoad({ ...common, durationMs: WARMUP_MS });
+          const common = { url: t.url, path: '/chat/completions', body: chatBody(stream), headers: t.headers, concurrency, stream };
+          const warm = await runLoad({ ...common, durationMs: WARMUP_MS });
           const result = await runLoad({ ...common, durationMs: concurrency === 1 ? DURATION_C1 : DURATION_C32 });
-          if (result.errors > 0) throw new Error(`${t.name} ${scenario}: ${result.errors} failed requests`);
+          if (warm.errors + result.errors > 0) throw new Error(`${t.name} ${scenario}: ${warm.errors + result.errors} failed requests`);
+          if (t.name === FULL) fullAnswered += warm.requests + result.requests;
           rows.push({ scenario, target: t.name, result });
-          process.stderr.write(`${scenario.padEnd(12)} ${t.name.padEnd(20)} ${fmt(result.rps, 0).padStart(7)} req/s  p50 ${fmt(result.p50, 3)} ms  p99 ${fmt(result.p99, 3)} ms\n`);
+          process.stderr.write(`${scenario.padEnd(12)} ${t.name.padEnd(24)} ${fmt(result.rps, 0).padStart(7)} req/s  p50 ${fmt(result.p50, 3)} ms  p99 ${fmt(result.p99, 3)} ms\n`);
         }
       }
     }
     printTable(rows);
+
+    // The all-features gateway must have recorded and charged every request it answered.
+    const evidence = await featureEvidence(full, fullAnswered);
+    process.stdout.write(`\n${FULL}: ${fullAnswered} requests answered, ${evidence.usageWritten} usage rows written (${evidence.usageDropped} dropped), ${fmt(evidence.spent / 1_000_000, 4)} credits charged, ${evidence.held} micro-credits still held\n`);
+    if (evidence.usageDropped > 0 || evidence.usageWritten < fullAnswered) throw new Error(`${FULL}: usage recording lost events`);
+    if (evidence.spent <= 0) throw new Error(`${FULL}: no credits were charged: billing was not on`);
+
+    const memory = ['| process | RSS MB | heap used MB |', '|---|---:|---:|'];
+    const heap = await heapStats(full.child);
+    for (const [name, child] of [['emulator', upstream], ['bare Node.js proxy', proxy], ['switchyard', gateway], [FULL, full.child]] as const) {
+      memory.push(`| ${name} | ${fmt(toMB(rssBytes(child.process.pid!)), 1)} | ${child === full.child ? fmt(heap && toMB(heap.heapUsed), 1) : '–'} |`);
+    }
+    process.stdout.write(`\nResident memory at the end of the latency runs\n\n${memory.join('\n')}\n`);
   } finally {
     await Promise.all(children.map((c) => c.stop()));
   }
@@ -73,14 +90,19 @@ function printTable(rows: Row[]) {
     const proxy = rows.find((x) => x.scenario === r.scenario && x.target === 'bare Node.js proxy')!.result;
     const isDirect = r.target === 'emulator (direct)';
     out.push(
-      `| ${r.scenario} | ${r.target} | ${fmt(r.result.rps, 0)} | ${fmt(r.result.p50, 3)} | ${fmt(r.result.p99, 3)} | ${fmt(r.result.ttftP50, 3)} | ${isDirect ? '–' : fmt(r.result.p50 - direct.p50, 3)} | ${isDirect ? '–' : fmt(r.result.p99 - direct.p99, 3)} | ${r.target === 'switchyard' ? `${((r.result.rps / proxy.rps) * 100).toFixed(0)}%` : '–'} |`,
+      `| ${r.scenario} | ${r.target} | ${fmt(r.result.rps, 0)} | ${fmt(r.result.p50, 3)} | ${fmt(r.result.p99, 3)} | ${fmt(r.result.ttftP50, 3)} | ${isDirect ? '–' : fmt(r.result.p50 - direct.p50, 3)} | ${isDirect ? '–' : fmt(r.result.p99 - direct.p99, 3)} | ${r.target.startsWith('switchyard') ? `${((r.result.rps / proxy.rps) * 100).toFixed(0)}%` : '–'} |`,
     );
   }
   process.stdout.write('\n' + out.join('\n') + '\n');
 }
 
-// `npm run bench -- latency|pipeline|analytics` runs only those scenarios; by default all, in that order.
-const picked = process.argv.slice(2).filter((a) => a === 'latency' || a === 'analytics' || a === 'pipeline');
-if (picked.length === 0 || picked.includes('latency')) await main();
-if (picked.length === 0 || picked.includes('pipeline')) await runPipelineBench();
-if (picked.length === 0 || picked.includes('analytics')) await runAnalyticsBench();
+// `npm run bench -- latency|pipeline|analytics|soak` runs only those scenarios; by default all, in that order.
+const SCENARIOS = ['latency', 'pipeline', 'analytics', 'soak'];
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => !SCENARIOS.includes(a));
+if (unknown.length) throw new Error(`unknown bench scenario ${unknown.join(', ')}: choose from ${SCENARIOS.join(', ')}`);
+const picked = (name: string) => args.length === 0 || args.includes(name);
+if (picked('latency')) await main();
+if (picked('pipeline')) await runPipelineBench();
+if (picked('analytics')) await runAnalyticsBench();
+if (picked('soak')) await runSoakBench();

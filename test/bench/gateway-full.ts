@@ -1,0 +1,81 @@
+import { startChild, type Child } from './child';
+
+/** The pipeline the all-features gateway binds to the bench's model name. */
+export const FULL_PIPELINE_ID = 'bench-full';
+
+/** What gateway-full-process.ts tops the customer's account up with: one million credits, in micro-credits. */
+export const TOP_UP_MICROS = 1_000_000 * 1_000_000;
+
+/** The paying customer gateway-full-process.ts sets up: the key the load sends and whom it charges. */
+export interface BenchCustomer {
+  /** The API key's secret (`Authorization: Bearer <key>`). */
+  key: string;
+  keyId: string;
+  userId: string;
+  /** The billing account charged: `user:<userId>`. */
+  account: string;
+  pipelineId: string;
+}
+
+export interface FullGateway {
+  child: Child;
+  customer: BenchCustomer;
+  /** The admin API of that gateway (admin key), for checks after a run. */
+  admin<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+}
+
+/** Starts gateway-full-process.ts in front of `upstreamUrl` and reads the customer it set up. */
+export async function startFullGateway(upstreamUrl: string, env: Record<string, string> = {}, execArgv: string[] = []): Promise<FullGateway> {
+  const adminKey = env.BENCH_KEY ?? 'sy-bench-key';
+  const child = await startChild('gateway-full-process.ts', { UPSTREAM_URL: upstreamUrl, BENCH_KEY: adminKey, ...env }, execArgv);
+  const m = /CUSTOMER (\{.*\})/.exec(child.preamble);
+  if (!m) {
+    await child.stop();
+    throw new Error('gateway-full-process.ts printed no CUSTOMER line');
+  }
+  const origin = new URL(child.url).origin;
+  return {
+    child,
+    customer: JSON.parse(m[1]) as BenchCustomer,
+    async admin(method, path, body) {
+      const res = await fetch(origin + path, {
+        method,
+        headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+  };
+}
+
+export interface FeatureEvidence {
+  usageWritten: number;
+  usageDropped: number;
+  /** The customer's account, micro-credits. */
+  balance: number;
+  held: number;
+  spent: number;
+}
+
+/**
+ * Waits (up to 10 s) until the gateway has written every queued usage event, and at least
+ * `expected` of them, then says what its usage recorder and the customer's billing account show:
+ * the run's evidence that recording and billing were on.
+ */
+export async function featureEvidence(gw: FullGateway, expected = 0): Promise<FeatureEvidence> {
+  let status: { depth: number; written: number; dropped: Record<string, number> } | undefined;
+  for (let i = 0; i < 200; i++) {
+    status = (await gw.admin('GET', '/api/analytics/status')).body.queue;
+    if (status!.depth === 0 && status!.written >= expected) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const account = (await gw.admin<{ balance: number; held: number }>('GET', `/api/billing/accounts/${gw.customer.account}`)).body;
+  return {
+    usageWritten: status!.written,
+    usageDropped: Object.values(status!.dropped).reduce((a, b) => a + b, 0),
+    balance: account.balance,
+    held: account.held,
+    spent: TOP_UP_MICROS - account.balance,
+  };
+}

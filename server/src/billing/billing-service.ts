@@ -73,7 +73,7 @@ export class BillingService {
     await service.reconcile();
     if (deps.timers !== false) service.schedule();
     // The first reservation should not wait for the tokenizer's tables.
-    if (service.settings.mode === 'credits') void warmEncoders().catch(() => undefined);
+    if (service.settings.mode === 'credits') service.warmTokenizers();
     return service;
   }
 
@@ -83,6 +83,11 @@ export class BillingService {
 
   get settings(): BillingSettings {
     return this.settingsStore.current;
+  }
+
+  /** Loads the tokenizers of the catalog's models in the background (reservations count prompts). */
+  private warmTokenizers(): void {
+    void warmEncoders(this.deps.catalog.models().map((m) => m.upstreamModel)).catch(() => undefined);
   }
 
   /** Re-reads settings, prices and budgets from the database. */
@@ -105,7 +110,7 @@ export class BillingService {
     if (ruleProblems.length) return { ok: false, errors: ruleProblems.map((p) => `rule: ${p}`) };
     await this.settingsStore.save(merged.value);
     await this.refresh();
-    if (merged.value.mode === 'credits') void warmEncoders().catch(() => undefined);
+    if (merged.value.mode === 'credits') this.warmTokenizers();
     return merged;
   }
 

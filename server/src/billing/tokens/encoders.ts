@@ -45,9 +45,13 @@ export function counterFor(encoding: EncodingName): Promise<BpeCounter> {
   return c;
 }
 
-/** Loads both encodings ahead of the first request that needs them. */
-export async function warmEncoders(): Promise<void> {
-  await Promise.all([counterFor('o200k_base'), counterFor('cl100k_base')]);
+/**
+ * Loads the encodings these models count with, ahead of the first request that needs them. Each
+ * encoding costs tens of MB of memory, so only those in use are loaded; others load on first use.
+ */
+export async function warmEncoders(upstreamModels: string[]): Promise<void> {
+  const needed = new Set(upstreamModels.map((m) => familyOf(m).encoding));
+  await Promise.all([...needed].map((e) => counterFor(e)));
 }
 
 /** Counts raw tokens; `total` applies the family's margin once to a request's sum. */

@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { errors } from '@switchyard/core';
+import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeeplyNested } from '../validation/json-depth';
 import { messagesRequestSchema } from './request-schema';
 import type { AnthropicMessagesRequest } from './types';
 
@@ -47,6 +48,7 @@ export function validateMessagesRequest(body: unknown): AnthropicMessagesRequest
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw errors.invalidRequest('The request body must be a JSON object.', null, 'invalid_body');
   }
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) throw tooDeeplyNested();
   if (!validate(body)) {
     const first = mostSpecific(validate.errors ?? []);
     throw errors.invalidRequest(describe(first), fieldPath(first.instancePath) || null, 'invalid_request');

@@ -140,6 +140,13 @@ export const chatCompletionRequestSchema = {
   },
 };
 
+/**
+ * Well above any embedding model's output size (the largest are a few thousand); without a bound,
+ * `dimensions: 1e300` passes as an integer and a provider that builds the vector itself (the mock)
+ * tries to allocate it.
+ */
+export const EMBEDDING_DIMENSIONS_MAX = 16_384;
+
 export const embeddingRequestSchema = {
   type: 'object',
   required: ['model', 'input'],
@@ -154,7 +161,7 @@ export const embeddingRequestSchema = {
       ],
     },
     encoding_format: { enum: ['float', 'base64'] },
-    dimensions: { type: 'integer', minimum: 1 },
+    dimensions: { type: 'integer', minimum: 1, maximum: EMBEDDING_DIMENSIONS_MAX },
     user: { type: 'string' },
   },
 };

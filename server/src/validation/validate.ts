@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { errors, GatewayError } from '@switchyard/core';
+import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeeplyNested } from './json-depth';
 
 const ajv = new Ajv2020({ allErrors: false, strict: false });
 
@@ -31,6 +32,8 @@ export function compileValidator<T>(schema: object): (body: unknown) => T {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw errors.invalidRequest('The request body must be a JSON object.', null, 'invalid_body');
     }
+    // Before anything recursive (ajv, and every consumer after it) walks the body.
+    if (nestsDeeperThan(body, MAX_JSON_DEPTH)) throw tooDeeplyNested();
     if (!validate(body)) {
       // if/then failures report the `if` too; the innermost error is the useful one.
       const errs = (validate.errors ?? []).filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf');

@@ -19,6 +19,9 @@ import { openDatabase, type Db } from './db/connect';
 import { Dispatcher } from './dispatch/dispatcher';
 import { combineHooks, type GatewayHooks } from './dispatch/hooks';
 import { createApp, requestListener, type AppDeps } from './http/app';
+import { withBodyTimeout } from './http/body-timeout';
+import { answerClientErrors } from './http/client-error';
+import { httpServerOptions } from './http/http-timeouts';
 import { createIdentity, identityAuthMethods, SYSTEM_ACTOR, type Identity } from './identity';
 import { identitySettings, type IdentitySettings } from './identity/settings';
 import { createLogger } from './logger';
@@ -97,6 +100,8 @@ export interface Gateway {
   oauth: OAuth;
   /** First run only (no owner yet): the one-time setup link, for main.ts to print. Never logged. */
   setup?: { url: string; token: string; expiresAt: number };
+  /** Shutting down: /readyz answers 503 from now on, while requests are still served. */
+  startDraining(): void;
   close(): Promise<void>;
 }
 
@@ -178,6 +183,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     scale?.followPipelines(pipelines);
     scale?.followBilling(billingService);
     const dispatcher = new Dispatcher(catalog, pipelines.dispatch);
+    let draining = false;
     const appDeps: AppDeps = {
       hooks,
       logger,
@@ -196,13 +202,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       oauth,
       // Not ready while the database does not answer within a few seconds (a probe must not hang).
       ready: () => answersWithin(db.raw('select 1'), READY_TIMEOUT_MS),
+      draining: () => draining,
     };
     const app = createApp(appDeps);
 
     let server: Server | undefined;
     let url = '';
     if (options.listen !== false) {
-      server = createServer(requestListener(app, appDeps)).listen(env.port, env.host);
+      // Slow clients are bounded: headers, whole request, and pauses in a body (docs/configuration.md).
+      server = createServer(httpServerOptions(env.httpTimeouts), withBodyTimeout(requestListener(app, appDeps), env.httpTimeouts.bodyIdleMs));
+      answerClientErrors(server);
+      server.listen(env.port, env.host);
       await once(server, 'listening');
       server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
       const addr = server.address() as AddressInfo;
@@ -241,6 +251,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       pipelines,
       oauth,
       setup,
+      startDraining: () => {
+        draining = true;
+      },
       async close() {
         await reloader?.close();
         await observability.closeLiveFeed();

@@ -1,7 +1,7 @@
 import { readEnv } from './config/env';
 import { createGateway } from './gateway';
 import { createLogger } from './logger';
-import { handleShutdownSignals, shutdownGraceMs } from './ops/graceful-shutdown';
+import { handleShutdownSignals, shutdownDelayMs, shutdownGraceMs } from './ops/graceful-shutdown';
 
 const env = readEnv();
 const logger = createLogger(env.logLevel);
@@ -18,8 +18,9 @@ try {
   lines.push(`  Try: curl ${gw.url}/v1/chat/completions -H "Authorization: Bearer <admin key>" -H "Content-Type: application/json" -d '{"model":"mock-chat","messages":[{"role":"user","content":"Hello"}]}'\n`);
   process.stdout.write(lines.join('\n') + '\n');
 
-  // SIGTERM/SIGINT: stop accepting, let requests in flight finish (SWITCHYARD_SHUTDOWN_GRACE_MS), flush, close.
-  handleShutdownSignals(gw, { graceMs: shutdownGraceMs(), logger });
+  // SIGTERM/SIGINT: not ready (and, for SWITCHYARD_SHUTDOWN_DELAY_MS, still serving), stop accepting,
+  // let requests in flight finish (SWITCHYARD_SHUTDOWN_GRACE_MS), flush, close.
+  handleShutdownSignals(gw, { graceMs: shutdownGraceMs(), delayMs: shutdownDelayMs(), logger });
 } catch (err) {
   logger.error({ err: (err as Error).message }, 'switchyard failed to start');
   process.exit(1);

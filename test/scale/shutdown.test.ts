@@ -61,7 +61,7 @@ describe('graceful shutdown and the request log', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const start = async (graceMs: number) => {
+  const start = async (graceMs: number, env: Record<string, string> = {}) => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'sy-shutdown-'));
     const configFile = path.join(dataDir, 'switchyard.config.yaml');
     writeFileSync(configFile, JSON.stringify({ providers: [{ id: 'openai', plugin: 'openai', settings: { baseUrl: upstream.openaiUrl }, credentials: [{ name: 'main', secret: { apiKey: 'sk-emulator-openai-0001' } }] }], models: [{ id: 'gpt-4o-mini', provider: 'openai' }] }));
@@ -75,6 +75,7 @@ describe('graceful shutdown and the request log', () => {
       SWITCHYARD_SHUTDOWN_GRACE_MS: String(graceMs),
       DATABASE_URL: '',
       REDIS_URL: '',
+      ...env,
     });
     return inst;
   };
@@ -113,6 +114,30 @@ describe('graceful shutdown and the request log', () => {
     expect(gw.output()).not.toContain(ADMIN_KEY);
     expect(gw.output()).not.toContain('sk-emulator-openai-0001');
     expect(gw.output()).not.toContain(WORDS.slice(0, 20));
+  });
+
+  it('while draining /readyz answers 503: with SWITCHYARD_SHUTDOWN_DELAY_MS it keeps serving meanwhile, then stops listening and exits 0', async () => {
+    const gw = await start(30_000, { SWITCHYARD_SHUTDOWN_DELAY_MS: '4000' });
+    const readiness = async () => {
+      const r = await fetch(`${gw.url}/readyz`);
+      return `${r.status} ${((await r.json()) as { status: string }).status}`;
+    };
+    expect(await readiness()).toBe('200 ready');
+    const exited = gw.stop();
+    await expect.poll(readiness, { timeout: 3000, interval: 20 }).toBe('503 draining');
+    // Not ready, but still serving: liveness and real requests.
+    expect((await fetch(`${gw.url}/healthz`)).status).toBe(200);
+    const chat = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'during the delay' }] }),
+    });
+    expect(chat.status).toBe(200);
+    expect(await readiness()).toBe('503 draining');
+    // After the delay the listener closes, and the process exits as usual.
+    await expect.poll(async () => fetch(`${gw.url}/healthz`).then(() => 'accepted', () => 'refused'), { timeout: 10_000, interval: 50 }).toBe('refused');
+    expect(await exited).toBe(0);
+    expect(gw.output()).toContain('not ready any more');
   });
 
   it('cuts streams still running when the grace period is over, and still exits 0', async () => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { readHttpTimeouts, type HttpTimeouts } from '../http/http-timeouts';
 
 /** Every setting the server reads from the environment. Documented in docs/configuration.md. */
 export interface ServerEnv {
@@ -17,6 +18,8 @@ export interface ServerEnv {
   bodyLimit: string;
   /** Seed the mock provider on an empty database (the no-keys quick start). */
   seedMock: boolean;
+  /** Limits on slow clients (SWITCHYARD_HEADERS_TIMEOUT_MS, _REQUEST_TIMEOUT_MS, _BODY_TIMEOUT_MS). */
+  httpTimeouts: HttpTimeouts;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerEnv {
@@ -35,5 +38,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(
     logLevel: env.SWITCHYARD_LOG_LEVEL || 'info',
     bodyLimit: env.SWITCHYARD_BODY_LIMIT || '20mb',
     seedMock: env.SWITCHYARD_SEED_MOCK !== 'false',
+    httpTimeouts: readHttpTimeouts(env),
   };
 }

@@ -52,6 +52,8 @@ export interface AppDeps {
   modelExtras?: (m: ModelRecord) => Record<string, unknown>;
   /** Answers readiness (database reachable, etc.). */
   ready: () => Promise<boolean>;
+  /** True once the instance is shutting down: not ready, whatever `ready` says. */
+  draining?: () => boolean;
   /** Usage analytics (/api/analytics) and Prometheus metrics (/metrics). */
   observability?: Observability;
   /** The built console (web/dist). */
@@ -75,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
+    if (deps.draining?.()) return void res.status(503).json({ status: 'draining' });
     const ok = await deps.ready().catch(() => false);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready' });
   });

@@ -102,3 +102,12 @@ describe('a request answered before its body was read', () => {
     expect(raw).toMatch(/^HTTP\/1\.1 401 /);
   });
 });
+
+describe('an Expect header node does not know', () => {
+  it('gets a JSON 417 instead of a bare one', async () => {
+    const port = await start();
+    const r = await send(port, 'POST /x HTTP/1.1\r\nHost: h\r\nConnection: close\r\nExpect: something-else\r\nContent-Length: 2\r\n\r\n{}');
+    expect(r.status).toBe(417);
+    expect(r.body).toEqual(shaped('expectation_failed'));
+  });
+});

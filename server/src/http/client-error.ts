@@ -1,5 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { GatewayError } from '@switchyard/core';
+import { sendError } from './errors';
 
 interface Answer {
   status: number;
@@ -51,5 +53,9 @@ export function answerClientErrors(server: Server): void {
     socket.end(clientErrorResponse(err), () => socket.destroy());
     // A peer that reads nothing does not get to keep the connection either.
     setTimeout(() => socket.destroy(), 5000).unref();
+  });
+  // An Expect header other than 100-continue: node's own answer is a bare 417.
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
+    sendError(res, new GatewayError({ status: 417, type: 'invalid_request_error', message: "Only 'Expect: 100-continue' is supported.", param: null, code: 'expectation_failed', retryable: false }));
   });
 }

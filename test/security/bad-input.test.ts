@@ -62,6 +62,29 @@ describe.each(await storageBackends())('bad input on %s', (backend) => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('what once broke the server (found by test/fuzz): 400 before anything runs, nothing recorded', async () => {
+    const before = await snapshot();
+    const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+    const chat = (extra: string) => `{"model":"mock-chat","messages":[{"role":"user","content":"hi"}]${extra}}`;
+    const cases: Array<[string, string, string, string]> = [
+      // 10 000 levels: JSON.parse copes, JSON.stringify and structuredClone overflow the stack.
+      ['/v1/chat/completions', chat(`,"tools":[{"type":"function","function":{"name":"f","parameters":{"a":${deep(10_000)}}}}]`), 'nesting_too_deep', 'invalid_request_error'],
+      ['/api/billing/settings', `{"rules":${deep(10_000)}}`, 'invalid_settings', 'invalid_request_error'],
+      // An "integer" of 1e300 dimensions made the mock provider allocate it and killed the process.
+      ['/v1/embeddings', '{"model":"mock-embed","input":"x","dimensions":1e300}', 'invalid_value', 'invalid_request_error'],
+    ];
+    for (const [path, raw, code, type] of cases) {
+      const r = await gw.call(path.startsWith('/api/billing') ? 'PATCH' : 'POST', path, { raw, headers: { ...adminKeyHeaders, 'content-type': 'application/json' } });
+      expect(r.status, path).toBe(400);
+      expect(r.body).toEqual(openAiError);
+      expect(r.body.error).toMatchObject({ code, type });
+    }
+    const messages = await gw.call('POST', '/v1/messages', { raw: `{"model":"mock-chat","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"metadata":{"a":${deep(10_000)}}}`, headers: { ...adminKeyHeaders, 'content-type': 'application/json' } });
+    expect(messages.status).toBe(400);
+    expect(messages.body).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('64 levels') } });
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('malformed, unknown and foreign tokens: 401, nothing recorded', async () => {
     const before = await snapshot();
     const expectations: Array<[Record<string, string>, string]> = [

@@ -1,13 +1,16 @@
 import { GatewayError } from '@switchyard/core';
 import { microsToDecimal } from './money';
 
+/** An amount in credits; past 2^53 micro-credits (max_tokens: 1e300) floats print nonsense digits. */
+const upTo = (micros: number) => (micros > Number.MAX_SAFE_INTEGER ? `more than ${microsToDecimal(Number.MAX_SAFE_INTEGER)}` : microsToDecimal(micros));
+
 /** 402: the payer cannot cover the most this request may cost. Nothing was sent upstream or charged. */
 export function insufficientCredits(needed: number, available: number): GatewayError {
   return new GatewayError({
     status: 402,
     type: 'insufficient_quota',
     code: 'insufficient_credits',
-    message: `You don't have enough credits for this request: it may cost up to ${microsToDecimal(needed)} credits and ${microsToDecimal(Math.max(0, available))} are available. Add credits, or lower max_tokens.`,
+    message: `You don't have enough credits for this request: it may cost up to ${upTo(needed)} credits and ${microsToDecimal(Math.max(0, available))} are available. Add credits, or lower max_tokens.`,
     retryable: false,
   });
 }

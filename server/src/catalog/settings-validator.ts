@@ -2,7 +2,7 @@ import { createAjv } from '@switchyard/core';
 import type { JsonSchema } from '@switchyard/spec';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../validation/json-depth';
 
-const ajv = createAjv({ useDefaults: true });
+const ajv = createAjv({ useDefaults: true, strictNumbers: true }); // no Infinity (JSON's 1e400) for a number
 const compiled = new WeakMap<JsonSchema, ReturnType<typeof ajv.compile>>();
 
 /**

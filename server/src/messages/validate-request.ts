@@ -4,7 +4,8 @@ import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeeplyNested } from '../validation/
 import { messagesRequestSchema } from './request-schema';
 import type { AnthropicMessagesRequest } from './types';
 
-const ajv = new Ajv2020({ allErrors: false, strict: false });
+// strictNumbers: JSON.parse turns 1e400 into Infinity, which ajv would otherwise take for an integer.
+const ajv = new Ajv2020({ allErrors: false, strict: false, strictNumbers: true });
 const validate = ajv.compile(messagesRequestSchema);
 
 /** `/messages/0/content` -> `messages.0.content`, the way Anthropic names a field in its errors. */

@@ -2,7 +2,8 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { errors, GatewayError } from '@switchyard/core';
 import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeeplyNested } from './json-depth';
 
-const ajv = new Ajv2020({ allErrors: false, strict: false });
+// strictNumbers: JSON.parse turns 1e400 into Infinity, which ajv would otherwise take for an integer.
+const ajv = new Ajv2020({ allErrors: false, strict: false, strictNumbers: true });
 
 /** `/messages/0/role` -> `messages[0].role`, the way OpenAI names a param. */
 export function paramPath(instancePath: string, extra?: string): string | null {

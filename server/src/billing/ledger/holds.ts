@@ -45,6 +45,12 @@ class NotEnoughCredit extends Error {
   }
 }
 
+/** What the payer could spend: balance plus credit line. */
+async function spendable(trx: Db, accountId: string): Promise<number> {
+  const row = await trx('billing_accounts').where({ id: accountId }).first();
+  return row ? Number(row.balance) + Number(row.credit_limit) : 0;
+}
+
 /**
  * One small transaction: hold the estimate and journal it. The conditional UPDATE of the payer's
  * row comes last, so that row is locked only until the commit; if it updates nothing, the
@@ -58,6 +64,8 @@ export async function reserve(db: Db, input: ReserveInput): Promise<ReserveResul
       const amount = input.amountFor(period);
       // Nothing to hold (a free allowance covers it): the settlement still runs under the lock.
       if (amount === 0) return { ok: true as const, holdId: null, amount };
+      // Past what any balance can be (2^53 micro-credits; say max_tokens: 1e300): never covered.
+      if (amount > Number.MAX_SAFE_INTEGER) throw new NotEnoughCredit(amount, await spendable(trx, input.accountId));
       const holdId = newId('hold');
       await trx('billing_holds').insert({
         id: holdId,
@@ -77,10 +85,7 @@ export async function reserve(db: Db, input: ReserveInput): Promise<ReserveResul
         .where({ id: input.accountId })
         .andWhereRaw('balance - ? >= -credit_limit', [amount])
         .update({ balance: trx.raw('balance - ?', [amount]), updated_at: now });
-      if (held === 0) {
-        const row = await trx('billing_accounts').where({ id: input.accountId }).first();
-        throw new NotEnoughCredit(amount, row ? Number(row.balance) + Number(row.credit_limit) : 0);
-      }
+      if (held === 0) throw new NotEnoughCredit(amount, await spendable(trx, input.accountId));
       return { ok: true as const, holdId, amount };
     });
   } catch (err) {

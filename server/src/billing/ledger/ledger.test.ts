@@ -57,6 +57,8 @@ describe.each(await storageBackends())('ledger (%s)', (backend) => {
     expect(await reserve(db, { accountId: 'user:a', requestId: 'r3', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 30 })).toMatchObject({ ok: true });
     expect(await getAccount(db, 'user:a')).toMatchObject({ balance: 0, held: 100 });
     expect(await reserve(db, { accountId: 'user:none', requestId: 'r4', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 1 })).toEqual({ ok: false, amount: 1, available: 0 });
+    // An estimate past 2^53 micro-credits (max_tokens: 1e300) is not enough credit, not a journal error.
+    expect(await reserve(db, { accountId: 'user:a', requestId: 'r5', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 2e300 })).toEqual({ ok: false, amount: 2e300, available: 0 });
   });
 
   it('settles the actual charge, returns the rest, and records the month', async () => {

@@ -118,11 +118,16 @@ describe(`fuzzing /v1 and /api with bad input (seed ${SEED})`, () => {
     try {
       const tables = ['usage_events', 'audit_log', 'billing_journal', 'billing_holds', 'billing_settlements'];
       const leftovers: string[] = [];
+      const fuzzedRows: Record<string, number> = {};
       for (const table of tables) {
         const rows = (await db(table).whereLike('request_id', `fz-${SEED}-%`).select('request_id')) as Array<{ request_id: string }>;
+        fuzzedRows[table] = rows.length;
         for (const r of rows) if (refused.has(r.request_id)) leftovers.push(`${table}: ${r.request_id} ${describeSent(sent, r.request_id)}`);
       }
       expect(leftovers.slice(0, 20), `${leftovers.length} rows from refused requests`).toEqual([]);
+      // The check is live: fuzzed requests that went through did leave usage, ledger and audit rows.
+      expect(fuzzedRows, JSON.stringify(fuzzedRows)).toMatchObject({ usage_events: expect.any(Number), audit_log: expect.any(Number), billing_settlements: expect.any(Number) });
+      for (const table of ['usage_events', 'audit_log', 'billing_settlements']) expect(fuzzedRows[table], table).toBeGreaterThan(0);
     } finally {
       await db.destroy();
     }

@@ -81,15 +81,23 @@ export async function startFuzzTarget(env: Record<string, string>): Promise<Fuzz
   }
 }
 
-/** A member with a key for every /v1 scope, made through the admin API as an operator would. */
+/**
+ * A member with a key for every /v1 scope and credits to spend, made through the admin API as an
+ * operator would. Billing is in credits mode with mock-chat priced, so the member's requests
+ * that go through leave holds, settlements and journal entries: refused ones must leave none.
+ */
 async function createUserKey(url: string): Promise<string> {
-  const admin = { authorization: `Bearer ${FUZZ_ADMIN_KEY}`, 'content-type': 'application/json' };
-  const user = await fetch(`${url}/api/users`, { method: 'POST', headers: admin, body: JSON.stringify({ email: 'member@example.com', role: 'member', password: 'member-password-123' }) });
-  if (user.status !== 201) throw new Error(`user creation failed: ${user.status} ${await user.text()}`);
-  const { id } = (await user.json()) as { id: string };
-  const key = await fetch(`${url}/api/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'member key', userId: id, scopes: ['chat', 'embeddings', 'images', 'messages', 'models'] }) });
-  if (key.status !== 201) throw new Error(`key creation failed: ${key.status} ${await key.text()}`);
-  return ((await key.json()) as { key: string }).key;
+  const call = async (method: string, path: string, body: unknown, expected: number) => {
+    const r = await fetch(url + path, { method, headers: { authorization: `Bearer ${FUZZ_ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (r.status !== expected) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+    return (await r.json()) as Record<string, string>;
+  };
+  await call('PATCH', '/api/billing/settings', { mode: 'credits', unpriced: 'free' }, 200);
+  await call('POST', '/api/billing/prices', { scope: 'provider', scopeId: 'mock', model: 'mock-chat', cost: { inputPer1M: 1_000_000, outputPer1M: 2_000_000 } }, 201);
+  const user = await call('POST', '/api/users', { email: 'member@example.com', role: 'member', password: 'member-password-123' }, 201);
+  await call('POST', `/api/billing/accounts/user:${user.id}/topups`, { amount: 1_000_000_000 }, 201);
+  const key = await call('POST', '/api/keys', { name: 'member key', userId: user.id, scopes: ['chat', 'embeddings', 'images', 'messages', 'models'] }, 201);
+  return key.key!;
 }
 
 function rssOf(pid: number): number {

@@ -39,7 +39,7 @@ export function answerClientErrors(server: Server): void {
   const answeredBeforeBody = new WeakSet<Socket>();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     answeredBeforeBody.delete(req.socket);
-    if (req.complete) return;
+    if (req.complete || (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined)) return;
     res.once('finish', () => {
       if (!req.complete) answeredBeforeBody.add(req.socket);
     });

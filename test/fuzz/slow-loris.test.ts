@@ -7,13 +7,19 @@ import { rawExchange, type RawOutcome } from './raw-http';
  * Slow-loris: clients that trickle their headers or body, or stall half-way, against a gateway in
  * its own process with short limits. Each slow connection ends soon after its limit with a 408
  * (in the API's error shape) or a clean close, and meanwhile normal requests are served.
- * 240 slow connections at once; the file takes about 15 s.
+ * 240 slow connections at once; the file takes about 25 s.
  */
 const HEADERS_MS = 1000;
-const REQUEST_MS = 3000;
-const BODY_IDLE_MS = 1000;
-/** How long past its limit a slow connection may live: node checks on a timer (100 ms here), and this machine is busy. */
-const SLACK_MS = 2000;
+const REQUEST_MS = 6000;
+const BODY_IDLE_MS = 1500;
+/**
+ * How long past its limit a slow connection may live: node checks on a timer (100 ms here), and
+ * this machine is busy. Short enough that a stalled body must have been cut by the body timeout,
+ * not by the request timeout.
+ */
+const SLACK_MS = 2500;
+/** The trickling clients' pace: well inside the body timeout, even on a loaded machine. */
+const TRICKLE_MS = 250;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,15 +71,15 @@ describe('slow clients (slow-loris)', () => {
   it('cuts trickled headers, trickled bodies and stalled bodies at their limits, and serves normal requests meanwhile', async () => {
     const slow: Array<Promise<Slow>> = [];
     for (let i = 0; i < 80; i++) {
-      // Headers a byte every 150 ms: never complete before the headers timeout.
-      slow.push(slowClient('headers trickled', HEADERS_MS, (s) => trickle(s, Buffer.from(`GET /v1/models HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${target.userKey}\r\nX-Slow: ${'a'.repeat(200)}\r\n\r\n`), 150)));
+      // Headers a byte at a time: never complete before the headers timeout.
+      slow.push(slowClient('headers trickled', HEADERS_MS, (s) => trickle(s, Buffer.from(`GET /v1/models HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${target.userKey}\r\nX-Slow: ${'a'.repeat(200)}\r\n\r\n`), TRICKLE_MS)));
       // Requests whose body the server reads (the caller may): the v1 lane as a user, an admin route as the admin.
       const head = () => (i % 2 ? chatHead(target.userKey, body.length) : chatHead(target.adminKey, body.length, '/api/keys'));
-      // Whole headers, then the body a byte every 400 ms: never idle long, but over the request timeout.
+      // Whole headers, then the body a byte at a time: never idle long, but over the request timeout.
       slow.push(
         slowClient('body trickled', REQUEST_MS, async (s) => {
           s.write(head());
-          await trickle(s, Buffer.from(body), 400);
+          await trickle(s, Buffer.from(body), TRICKLE_MS);
         }),
       );
       // Whole headers and half the body, then silence: the body timeout.
@@ -121,22 +127,33 @@ describe('slow clients (slow-loris)', () => {
   }, 45_000);
 
   it('a stalled body refused before it is read (no key, no rights) gets that answer at once, and nothing after it', async () => {
-    for (const [key, path, status] of [['sy-not-a-real-key', '/v1/chat/completions', 401], [target.userKey, '/api/keys', 403]] as const) {
+    const cases: Array<[string, string, number]> = [
+      ['sy-not-a-real-key', '/v1/chat/completions', 401],
+      [target.userKey, '/api/keys', 403],
+    ];
+    const check = async ([key, path, status]: [string, string, number]) => {
       const started = Date.now();
       let raw = '';
+      let answeredAt = Infinity;
       const outcome = await rawExchange(
         url,
         (s) => {
-          s.on('data', (d: Buffer) => (raw += d.toString('latin1')));
+          s.on('data', (d: Buffer) => {
+            answeredAt = Math.min(answeredAt, Date.now());
+            raw += d.toString('latin1');
+          });
           s.write(chatHead(key, body.length, path) + body.slice(0, 10));
         },
         { untilClose: true, timeoutMs: REQUEST_MS + 10_000 },
       );
       expect(outcome.kind).toBe('response');
       expect(outcome.kind === 'response' && outcome.status).toBe(status);
+      // Answered before any timeout could have.
+      expect(answeredAt - started).toBeLessThan(BODY_IDLE_MS);
       // The rest of the body is awaited (and discarded) until the request limit, then the connection closes without a second answer.
       expect(raw.match(/HTTP\/1\.1 /g)).toHaveLength(1);
       expect(Date.now() - started).toBeLessThan(REQUEST_MS + SLACK_MS);
-    }
-  });
+    };
+    await Promise.all(cases.map(check));
+  }, 30_000);
 });

@@ -149,7 +149,7 @@ function isRefusedInput(planned: PlannedRequest, outcome: RawOutcome): boolean {
 }
 
 function describeSent(sent: Sent[], requestId: string): string {
-  const s = sent.find((x) => `fz-${SEED}-${x.planned.seq}` === requestId || requestId.endsWith(`-${x.planned.seq}`));
+  const s = sent.find((x) => `fz-${SEED}-${x.planned.seq}` === requestId);
   if (!s) return '';
   const o = s.outcome;
   return `${s.planned.route.method} ${s.planned.route.path} ${s.planned.fuzz.kind} ${s.planned.fuzz.detail} -> ${o.kind === 'response' ? `${o.status} ${o.body.slice(0, 120)}` : o.kind}`;

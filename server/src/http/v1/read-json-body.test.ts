@@ -66,6 +66,13 @@ describe('readJsonBody', () => {
   });
 });
 
+describe('readJsonBody on a request already gone', () => {
+  it('rejects at once instead of waiting for an end that never comes', async () => {
+    const gone = { destroyed: true, readableAborted: true, headers: {} } as unknown as Parameters<typeof readJsonBody>[0];
+    await expect(readJsonBody(gone, LIMIT)).rejects.toMatchObject({ status: 400, code: 'request_aborted' });
+  });
+});
+
 describe('isPlainJson', () => {
   it('takes application/json in UTF-8 only', () => {
     expect(isPlainJson('application/json')).toBe(true);

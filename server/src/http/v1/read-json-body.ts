@@ -20,6 +20,8 @@ export function isPlainJson(contentType: string | undefined): boolean {
  * past the limit.
  */
 export function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  // The client may have gone while it was being authenticated: no 'end' or 'aborted' will come.
+  if (req.destroyed || req.readableAborted) return Promise.reject(errors.invalidRequest('The request body was not received completely.', null, 'request_aborted'));
   const declared = Number(req.headers['content-length']);
   if (declared > limit) return Promise.reject(tooLarge(limit));
   return new Promise((resolve, reject) => {

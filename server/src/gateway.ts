@@ -182,7 +182,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     scale?.followCatalog(catalog);
     scale?.followPipelines(pipelines);
     scale?.followBilling(billingService);
-    const dispatcher = new Dispatcher(catalog, pipelines.dispatch);
+    const dispatcher = new Dispatcher(catalog, pipelines.dispatch, env.streamIdleTimeoutMs);
     let draining = false;
     const appDeps: AppDeps = {
       hooks,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readHttpTimeouts, type HttpTimeouts } from '../http/http-timeouts';
+import { readHttpTimeouts, readMs, type HttpTimeouts } from '../http/http-timeouts';
 
 /** Every setting the server reads from the environment. Documented in docs/configuration.md. */
 export interface ServerEnv {
@@ -20,7 +20,11 @@ export interface ServerEnv {
   seedMock: boolean;
   /** Limits on slow clients (SWITCHYARD_HEADERS_TIMEOUT_MS, _REQUEST_TIMEOUT_MS, _BODY_TIMEOUT_MS). */
   httpTimeouts: HttpTimeouts;
+  /** SWITCHYARD_STREAM_IDLE_TIMEOUT_MS: the longest silence of an upstream stream before it is abandoned (504); 0: none. */
+  streamIdleTimeoutMs: number;
 }
+
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 120_000;
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerEnv {
   const port = env.PORT === undefined || env.PORT === '' ? 8080 : Number(env.PORT);
@@ -39,5 +43,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(
     bodyLimit: env.SWITCHYARD_BODY_LIMIT || '20mb',
     seedMock: env.SWITCHYARD_SEED_MOCK !== 'false',
     httpTimeouts: readHttpTimeouts(env),
+    streamIdleTimeoutMs: readMs(env, 'SWITCHYARD_STREAM_IDLE_TIMEOUT_MS', DEFAULT_STREAM_IDLE_TIMEOUT_MS),
   };
 }

@@ -14,6 +14,8 @@ export class Dispatcher {
   constructor(
     private readonly catalog: Catalog,
     private readonly pipelines?: PipelineDispatch,
+    /** SWITCHYARD_STREAM_IDLE_TIMEOUT_MS: the longest silence of an upstream stream; 0: none. */
+    private readonly streamIdleMs = 0,
   ) {}
 
   resolve(model: string | undefined): Route {
@@ -23,6 +25,7 @@ export class Dispatcher {
   }
 
   async chat(request: ChatCompletionRequest, opts: CallOptions): Promise<ChatResult> {
+    if (request.stream && this.streamIdleMs > 0) opts = { ...opts, streamIdleMs: this.streamIdleMs };
     const pipeline = this.pipelines?.select(request.model, opts.tracker.info.principal);
     if (pipeline) return (await this.pipelines!.run(pipeline, 'chat', request, opts)) as ChatResult;
     const route = this.resolve(request.model);

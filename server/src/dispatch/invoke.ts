@@ -2,6 +2,7 @@ import { GatewayError } from '@switchyard/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingRequest, EmbeddingResponse, ImageGenerationRequest, ImageGenerationResponse, ProviderCallContext, ProviderInstance, Usage } from '@switchyard/spec';
 import type { Route } from '../catalog/catalog';
 import type { AttemptRecord, AttemptStart } from './hooks';
+import { StallGuard } from './stall-guard';
 import type { RequestTracker } from './tracker';
 
 export interface CallOptions {
@@ -14,6 +15,8 @@ export interface CallOptions {
   credentialId?: string;
   /** A stream that ends before its first chunk is a failed attempt (pipelines: a router may move on). */
   emptyStreamFails?: boolean;
+  /** Streams only: the longest silence of an opened upstream stream (SWITCHYARD_STREAM_IDLE_TIMEOUT_MS); 0 or absent: none. */
+  streamIdleMs?: number;
 }
 
 /** A stream whose first chunk has arrived: until the client sees it, a router may still switch targets. */
@@ -170,15 +173,33 @@ export function invokeChat(route: Route, request: ChatCompletionRequest, opts: C
  */
 export function openChatStream(route: Route, request: ChatCompletionRequest, opts: CallOptions): Promise<OpenedStream> {
   return withCredential(route, request, opts, async (p, ctx, attempt) => {
-    const upstream = p.chatStream(request, ctx)[Symbol.asyncIterator]();
-    const first = await upstream.next();
-    if (first.done && opts.emptyStreamFails) throw emptyStreamError(route);
+    // The guard also bounds the wait for the first chunk: after the headers, no provider timeout does.
+    const guard = opts.streamIdleMs ? new StallGuard(ctx.signal, opts.streamIdleMs, route.provider.record.id) : undefined;
+    let upstream: AsyncIterator<ChatCompletionChunk> | undefined;
+    let first: IteratorResult<ChatCompletionChunk>;
+    try {
+      upstream = p.chatStream(request, guard ? { ...ctx, signal: guard.signal } : ctx)[Symbol.asyncIterator]();
+      first = guard ? await guard.wait(upstream.next()) : await upstream.next();
+      if (first.done && opts.emptyStreamFails) throw emptyStreamError(route);
+    } catch (err) {
+      guard?.close();
+      if (guard?.stalled) closeQuietly(upstream);
+      throw guard?.stalled ?? err;
+    }
     attempt.firstToken();
     const observer = new StreamObserver();
     if (!first.done) observer.see(first.value);
-    else await attempt.succeed(observer.outcome(false));
-    return { first, rest: new ObservedStream(upstream, observer, attempt, opts.signal) };
+    else {
+      guard?.close();
+      await attempt.succeed(observer.outcome(false));
+    }
+    return { first, rest: new ObservedStream(upstream, observer, attempt, opts.signal, guard) };
   });
+}
+
+/** Closes an upstream iterator we no longer wait for, without waiting (its pending step may never settle). */
+function closeQuietly(upstream: AsyncIterator<ChatCompletionChunk> | undefined): void {
+  upstream?.return?.().catch(() => undefined);
 }
 
 /** Watches a relayed stream for its usage and the text delivered. */
@@ -216,6 +237,7 @@ class ObservedStream implements AsyncIterableIterator<ChatCompletionChunk> {
     private readonly observer: StreamObserver,
     private readonly attempt: Attempt,
     private readonly signal: AbortSignal,
+    private readonly guard?: StallGuard,
   ) {}
 
   [Symbol.asyncIterator](): this {
@@ -226,14 +248,19 @@ class ObservedStream implements AsyncIterableIterator<ChatCompletionChunk> {
     if (this.ended) return { done: true, value: undefined };
     let step: IteratorResult<ChatCompletionChunk>;
     try {
-      step = await this.upstream.next();
-    } catch (err) {
+      step = this.guard ? await this.guard.wait(this.upstream.next()) : await this.upstream.next();
+    } catch (raw) {
       this.ended = true;
+      this.guard?.close();
+      const stalled = this.guard?.stalled;
+      if (stalled) closeQuietly(this.upstream);
+      const err = stalled ?? raw;
       await this.attempt.fail(this.signal.aborted ? (this.signal.reason ?? err) : err, this.observer.outcome(true));
       throw err;
     }
     if (step.done) {
       this.ended = true;
+      this.guard?.close();
       await this.attempt.succeed(this.observer.outcome(false));
       return step;
     }
@@ -245,6 +272,7 @@ class ObservedStream implements AsyncIterableIterator<ChatCompletionChunk> {
   async return(): Promise<IteratorResult<ChatCompletionChunk>> {
     if (!this.ended) {
       this.ended = true;
+      this.guard?.close();
       await this.upstream.return?.().catch(() => undefined);
       await this.attempt.fail(this.signal.reason, this.observer.outcome(true));
     }

@@ -15,7 +15,7 @@ export interface HttpTimeouts {
 
 export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersMs: 20_000, requestMs: 120_000, bodyIdleMs: 20_000 };
 
-function readMs(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+export function readMs(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const ms = Number(raw);

@@ -48,6 +48,8 @@ export class RequestHost implements PipelineHost {
     services: HostServices,
     private readonly router: TargetRouter,
     private readonly tracker: RequestTracker,
+    /** The stall guard's limit for streamed target calls (CallOptions.streamIdleMs). */
+    private readonly streamIdleMs?: number,
   ) {
     this.stores = services.stores;
     this.clock = services.clock ?? systemClock;
@@ -58,7 +60,7 @@ export class RequestHost implements PipelineHost {
 
   async invokeTarget(target: TargetRef, request: RequestBody, call: TargetCall): Promise<ResponseBody | OpenedStream> {
     const route = this.router.route(target);
-    const opts: CallOptions = { signal: call.signal, requestId: call.requestId, tracker: this.tracker, credentialId: target.credentialId, emptyStreamFails: true };
+    const opts: CallOptions = { signal: call.signal, requestId: call.requestId, tracker: this.tracker, credentialId: target.credentialId, emptyStreamFails: true, streamIdleMs: this.streamIdleMs };
     switch (call.kind) {
       case 'chat': {
         if (!call.stream) return invokeChat(route, request as ChatCompletionRequest, opts);

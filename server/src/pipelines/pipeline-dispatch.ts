@@ -86,7 +86,7 @@ export class PipelineDispatch {
           user: principal?.userId ? { id: principal.userId } : undefined,
           pipelineId: live.id,
         },
-        new RequestHost(this.deps.services, this.deps.router, tracker),
+        new RequestHost(this.deps.services, this.deps.router, tracker, opts.streamIdleMs),
       );
       tracker.cacheHit = result.cacheHit;
       if (!result.ok) throw result.error;

@@ -123,6 +123,7 @@ export class ApiKeyService {
   private invalidate(e: IdentityEvent): void {
     if (e.type === 'key.revoked' || e.type === 'key.changed') this.cache.deleteWhere((k) => k?.info.id === e.keyId);
     if (e.type === 'user.changed') this.cache.deleteWhere((k) => k?.info.userId === e.userId);
+    if (e.type === 'cache.reset') this.cache.clear();
   }
 
   /** Called with the id of every revoked key, here or (with a shared bus) on another instance. */

@@ -3,7 +3,9 @@ export type IdentityEvent =
   | { type: 'key.revoked'; keyId: string }
   | { type: 'key.changed'; keyId: string }
   | { type: 'user.changed'; userId: string }
-  | { type: 'session.ended'; sessionId: string };
+  | { type: 'session.ended'; sessionId: string }
+  /** Anything may have changed (invalidations were missed): drop every cached entry. */
+  | { type: 'cache.reset' };
 
 export type IdentityEventListener = (event: IdentityEvent) => void;
 

@@ -43,6 +43,7 @@ export class SessionService {
     bus.subscribe((e) => {
       if (e.type === 'user.changed') this.cache.deleteWhere((s) => s?.userId === e.userId);
       if (e.type === 'session.ended') this.cache.deleteWhere((s) => s?.sessionId === e.sessionId);
+      if (e.type === 'cache.reset') this.cache.clear();
     });
   }
 

@@ -30,6 +30,12 @@ function coalesced(work: () => Promise<void>): () => Promise<void> {
   return run;
 }
 
+/** Runs `reread` on the topic's notices, and after an outage of the subscription (notices were missed). */
+function both(channel: ClusterChannel, topic: string, reread: () => Promise<void>): () => void {
+  const stops = [channel.on(topic, reread), channel.onResync(reread)];
+  return () => stops.forEach((stop) => stop());
+}
+
 /**
  * Providers, credentials and models: every change on this instance ends in `catalog.reload()`
  * (the admin routes call it), so a reload here tells the others to reload theirs.
@@ -40,7 +46,7 @@ export function shareCatalogChanges(catalog: Catalog, channel: ClusterChannel): 
     await reload();
     channel.publish('catalog', {});
   };
-  return channel.on('catalog', coalesced(reload));
+  return both(channel, 'catalog', coalesced(reload));
 }
 
 /** Pipeline changes that alter what runs: the others bring their running versions and bindings in line. */
@@ -53,7 +59,7 @@ export function sharePipelineChanges(pipelines: PipelineService, channel: Cluste
       return result;
     };
   }
-  return channel.on('pipelines', coalesced(() => pipelines.refresh()));
+  return both(channel, 'pipelines', coalesced(() => pipelines.refresh()));
 }
 
 /**
@@ -68,5 +74,5 @@ export function shareBillingChanges(billing: BillingService, channel: ClusterCha
     await refresh();
     channel.publish('billing', {});
   };
-  return channel.on('billing', coalesced(refresh));
+  return both(channel, 'billing', coalesced(refresh));
 }

@@ -25,6 +25,13 @@ export function connectRedis(url: string, options: { prefix: string; logger: Log
   const subscriber = make();
   for (const [name, c] of [['commands', commands], ['subscriber', subscriber]] as const) {
     c.on('error', (err: Error) => log.log({ connection: name, err: { message: err.message } }, 'Redis connection problem'));
+    // ioredis reconnects by itself; say when it did, so the outage's log lines have an end.
+    let lost = false;
+    c.on('close', () => (lost = true));
+    c.on('ready', () => {
+      if (lost) options.logger.info({ connection: name }, 'Redis connection restored');
+      lost = false;
+    });
   }
   return {
     commands,

@@ -13,6 +13,8 @@ export class RedisInvalidationBus implements InvalidationBus {
 
   constructor(private readonly channel: ClusterChannel) {
     channel.on(TOPIC, (payload) => this.local.publish(payload as IdentityEvent));
+    // Revocations may have been missed while Redis was away: forget everything cached.
+    channel.onResync(() => this.local.publish({ type: 'cache.reset' }));
   }
 
   publish(event: IdentityEvent): void {

@@ -75,7 +75,11 @@ describe.skipIf(!available)('a Redis outage on one of two instances', () => {
     await within(2000, async () => expect((await chat(a, 'limited')).status).toBe(200)); // a learned of it: 1 of 4 used
     const before: number[] = [];
     for (let i = 0; i < 6; i++) before.push((await chat(i % 2 ? a : b, 'limited')).status);
-    expect(before).toEqual([200, 200, 200, 429, 429, 429]); // one window for both, kept in Redis
+    // One window for both, kept in Redis: at most the 3 left pass, alternating instances (each alone
+    // would allow 4). Not the exact positions: a command resent after a reconnect may count twice.
+    expect(before[0]).toBe(200);
+    expect(before.filter((s) => s === 200).length).toBeLessThanOrEqual(3);
+    expect(before.slice(3)).toEqual([429, 429, 429]);
 
     proxy.cut();
     const during: Array<{ status: number; ms: number }> = [];

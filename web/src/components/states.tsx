@@ -31,3 +31,14 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
     </div>
   );
 }
+
+/** Under a paged list (usePages): a spinner while a page loads, else a button for the next older page if there is one. */
+export function MorePages({ pages, loading, more }: { pages: { next: unknown; loading: boolean; more: () => void }; loading: string; more: string }) {
+  if (pages.loading) return <Loading what={loading} />;
+  if (!pages.next) return null;
+  return (
+    <button type="button" className="secondary" onClick={pages.more}>
+      {more}
+    </button>
+  );
+}

@@ -4,7 +4,10 @@ import type { ApiKeyInfo, UserView } from '../../api/identity';
 import { useAction } from '../../api/use-action';
 import { useResource } from '../../api/use-resource';
 import { atLeast, useUser } from '../../auth/session';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { Checkbox, FormError } from '../../components/form';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { fmtCredits, fmtRelative, fmtTime } from '../../format';
 import { NewKeyForm } from './NewKeyForm';
@@ -39,85 +42,59 @@ export function KeysPage() {
           </button>
         )}
       </header>
-      {revoke.error && (
-        <p className="error-text" role="alert">
-          {revoke.error}
-        </p>
-      )}
+      <FormError error={revoke.error} />
       <section className="card" aria-label="Keys">
         <div className="card-head">
-          <label className="check">
-            <input type="checkbox" checked={showRevoked} onChange={(e) => setShowRevoked(e.target.checked)} /> Show revoked and expired keys ({all.filter((k) => k.status !== 'active').length})
-          </label>
+          <Checkbox checked={showRevoked} onChange={setShowRevoked}>
+            Show revoked and expired keys ({all.filter((k) => k.status !== 'active').length})
+          </Checkbox>
         </div>
-        {list.length === 0 ? (
-          <Empty title={all.length ? 'No active keys.' : 'No keys yet.'}>{canCreate ? 'Create one with “Create key”; you will see its secret once.' : 'Your role cannot create keys; ask a member or an administrator.'}</Empty>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Key</th>
-                  {isAdmin && <th className="hide-narrow">Owner</th>}
-                  <th className="hide-narrow">Scopes & limits</th>
-                  <th>Last used</th>
-                  <th>Status</th>
-                  {canCreate && <th />}
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((k) => (
-                  <tr key={k.id}>
-                    <td>
-                      {k.name}
-                      <div className="muted small">created {fmtTime(k.createdAt)}</div>
-                    </td>
-                    <td className="nowrap">
-                      <code>{k.display}</code>
-                    </td>
-                    {isAdmin && <td className="hide-narrow">{emailOf.get(k.userId) ?? k.userId}</td>}
-                    <td className="hide-narrow small">
-                      {k.scopes.join(', ')}
-                      {k.allowedModels && <div className="muted">models: {k.allowedModels.join(', ')}</div>}
-                      {(k.limits.rpm || k.limits.tpm) && (
-                        <div className="muted">
-                          {k.limits.rpm ? `${k.limits.rpm} rpm ` : ''}
-                          {k.limits.tpm ? `${k.limits.tpm} tpm` : ''}
-                        </div>
-                      )}
-                      {k.budget && (
-                        <div className="muted">
-                          budget {fmtCredits(k.budget.microCredits)} / {k.budget.period}
-                        </div>
-                      )}
-                    </td>
-                    <td>{fmtRelative(k.lastUsedAt)}</td>
-                    <td>
-                      <span className={`badge ${k.status === 'active' ? 'ok' : 'bad'}`}>{k.status}</span>
-                      {k.expiresAt && k.status === 'active' && <div className="muted small">expires {fmtRelative(k.expiresAt)}</div>}
-                    </td>
-                    {canCreate && (
-                      <td className="row-actions">
-                        {k.status === 'active' && (
-                          <button
-                            type="button"
-                            className="danger small"
-                            aria-label={`Revoke key ${k.name}`}
-                            disabled={revoke.busy}
-                            onClick={() => confirm(`Revoke “${k.name}” (${k.display})? Clients using it stop working at once.`) && void revoke.run(() => api(`/api/keys/${k.id}`, { method: 'DELETE' })).then(keys.reload)}
-                          >
-                            Revoke
-                          </button>
-                        )}
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          columns={['Name', 'Key', isAdmin && ['Owner', 'hide-narrow'], ['Scopes & limits', 'hide-narrow'], 'Last used', 'Status', canCreate && '']}
+          rows={list}
+          empty={<Empty title={all.length ? 'No active keys.' : 'No keys yet.'}>{canCreate ? 'Create one with “Create key”; you will see its secret once.' : 'Your role cannot create keys; ask a member or an administrator.'}</Empty>}
+          row={(k) => (
+            <tr key={k.id}>
+              <td>
+                {k.name}
+                <div className="muted small">created {fmtTime(k.createdAt)}</div>
+              </td>
+              <td className="nowrap">
+                <code>{k.display}</code>
+              </td>
+              {isAdmin && <td className="hide-narrow">{emailOf.get(k.userId) ?? k.userId}</td>}
+              <td className="hide-narrow small">
+                {k.scopes.join(', ')}
+                {k.allowedModels && <div className="muted">models: {k.allowedModels.join(', ')}</div>}
+                {(k.limits.rpm || k.limits.tpm) && (
+                  <div className="muted">
+                    {k.limits.rpm ? `${k.limits.rpm} rpm ` : ''}
+                    {k.limits.tpm ? `${k.limits.tpm} tpm` : ''}
+                  </div>
+                )}
+                {k.budget && (
+                  <div className="muted">
+                    budget {fmtCredits(k.budget.microCredits)} / {k.budget.period}
+                  </div>
+                )}
+              </td>
+              <td>{fmtRelative(k.lastUsedAt)}</td>
+              <td>
+                <span className={`badge ${k.status === 'active' ? 'ok' : 'bad'}`}>{k.status}</span>
+                {k.expiresAt && k.status === 'active' && <div className="muted small">expires {fmtRelative(k.expiresAt)}</div>}
+              </td>
+              {canCreate && (
+                <td className="row-actions">
+                  {k.status === 'active' && (
+                    <ConfirmButton action={revoke} label={`Revoke key ${k.name}`} question={`Revoke “${k.name}” (${k.display})? Clients using it stop working at once.`} call={() => api(`/api/keys/${k.id}`, { method: 'DELETE' })} then={keys.reload}>
+                      Revoke
+                    </ConfirmButton>
+                  )}
+                </td>
+              )}
+            </tr>
+          )}
+        />
       </section>
       <Dialog title="Create an API key" open={creating} onClose={() => setCreating(false)} wide>
         {creating && (

@@ -3,6 +3,7 @@ import { api } from '../../api/client';
 import { DEFAULT_KEY_SCOPES, KEY_SCOPES, type ApiKeyInfo, type UserView } from '../../api/identity';
 import { useAction } from '../../api/use-action';
 import type { SessionUser } from '../../auth/session';
+import { CheckList, Field, FormActions, FormError } from '../../components/form';
 
 const SCOPE_HELP: Record<string, string> = {
   chat: 'chat completions',
@@ -44,13 +45,11 @@ export function NewKeyForm({ users, me, onCreated }: { users: UserView[]; me: Se
       }}
     >
       <div className="grid-2">
-        <div className="field">
-          <label htmlFor="key-name">Name</label>
+        <Field id="key-name" label="Name">
           <input id="key-name" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. backend production" />
-        </div>
+        </Field>
         {users.length > 0 && (
-          <div className="field">
-            <label htmlFor="key-owner">Owner</label>
+          <Field id="key-owner" label="Owner">
             <select id="key-owner" value={userId} onChange={(e) => setUserId(e.target.value)}>
               {users
                 .filter((u) => !u.disabled)
@@ -61,38 +60,24 @@ export function NewKeyForm({ users, me, onCreated }: { users: UserView[]; me: Se
                   </option>
                 ))}
             </select>
-          </div>
+          </Field>
         )}
       </div>
-      <fieldset>
-        <legend>Scopes</legend>
-        <div className="checks">
-          {KEY_SCOPES.map((s) => (
-            <label key={s} className="check" title={SCOPE_HELP[s]}>
-              <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s] : cur.filter((x) => x !== s)))} /> {s}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <div className="field">
-        <label htmlFor="key-models">Allowed models</label>
+      <CheckList legend="Scopes" options={KEY_SCOPES} value={scopes} onChange={setScopes} titles={SCOPE_HELP} />
+      <Field id="key-models" label="Allowed models">
         <input id="key-models" value={models} onChange={(e) => setModels(e.target.value)} placeholder="any model (or: comma, separated, names)" />
-      </div>
+      </Field>
       <div className="grid-4">
-        <div className="field">
-          <label htmlFor="key-expires">Expires in (days)</label>
+        <Field id="key-expires" label="Expires in (days)">
           <input id="key-expires" type="number" min={1} max={3650} value={expires} onChange={(e) => setExpires(e.target.value)} placeholder="never" />
-        </div>
-        <div className="field">
-          <label htmlFor="key-rpm">Requests / min</label>
+        </Field>
+        <Field id="key-rpm" label="Requests / min">
           <input id="key-rpm" type="number" min={1} value={rpm} onChange={(e) => setRpm(e.target.value)} placeholder="no limit" />
-        </div>
-        <div className="field">
-          <label htmlFor="key-tpm">Tokens / min</label>
+        </Field>
+        <Field id="key-tpm" label="Tokens / min">
           <input id="key-tpm" type="number" min={1} value={tpm} onChange={(e) => setTpm(e.target.value)} placeholder="no limit" />
-        </div>
-        <div className="field">
-          <label htmlFor="key-budget">Budget (credits)</label>
+        </Field>
+        <Field id="key-budget" label="Budget (credits)">
           <div className="input-pair">
             <input id="key-budget" type="number" min={0} step="any" value={budget} onChange={(e) => setBudget(e.target.value)} placeholder="none" />
             <select aria-label="Budget period" value={period} onChange={(e) => setPeriod(e.target.value as typeof period)}>
@@ -101,18 +86,10 @@ export function NewKeyForm({ users, me, onCreated }: { users: UserView[]; me: Se
               <option value="total">in total</option>
             </select>
           </div>
-        </div>
+        </Field>
       </div>
-      {create.error && (
-        <p className="error-text" role="alert">
-          {create.error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={create.busy || scopes.length === 0}>
-          {create.busy ? 'Creating…' : 'Create key'}
-        </button>
-      </div>
+      <FormError error={create.error} />
+      <FormActions busy={create.busy} disabled={scopes.length === 0} label="Create key" busyLabel="Creating…" />
     </form>
   );
 }

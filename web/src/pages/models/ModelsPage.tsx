@@ -5,9 +5,13 @@ import type { ModelView, ProviderView } from '../../api/types';
 import { useAction } from '../../api/use-action';
 import { useResource } from '../../api/use-resource';
 import { atLeast, useUser } from '../../auth/session';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { Checkbox, CheckList, Field, FormActions, FormError } from '../../components/form';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { PricesPanel } from './PricesPanel';
+import { ProviderSelect } from './ProviderSelect';
 
 const CAPABILITIES = ['chat', 'streaming', 'tools', 'json', 'vision', 'reasoning', 'embeddings', 'images'];
 
@@ -60,75 +64,51 @@ function ModelsPanel() {
           </button>
         )}
       </div>
-      {del.error && (
-        <p className="error-text" role="alert">
-          {del.error}
-        </p>
-      )}
+      <FormError error={del.error} />
       {models.data!.data.length === 0 ? (
         <Empty title="No models yet.">{canEdit ? 'Add one with “Add model”: name it, pick the provider and the upstream model id.' : 'An administrator adds models.'}</Empty>
-      ) : list.length === 0 ? (
-        <p className="muted">Nothing matches “{filter}”.</p>
       ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Model</th>
-                <th>Provider</th>
-                <th className="hide-narrow">Capabilities</th>
-                <th className="num">Input / 1M</th>
-                <th className="num">Output / 1M</th>
-                <th>State</th>
-                {canEdit && <th />}
+        <DataTable
+          columns={['Model', 'Provider', ['Capabilities', 'hide-narrow'], ['Input / 1M', 'num'], ['Output / 1M', 'num'], 'State', canEdit && '']}
+          rows={list}
+          empty={<p className="muted">Nothing matches “{filter}”.</p>}
+          row={(m) => {
+            const p = pricing.get(m.id);
+            return (
+              <tr key={m.id}>
+                <td>
+                  <code>{m.id}</code>
+                  {m.upstreamModel !== m.id && <div className="muted small">upstream: {m.upstreamModel}</div>}
+                  {m.aliases.length > 0 && <div className="muted small">aliases: {m.aliases.join(', ')}</div>}
+                </td>
+                <td>{m.providerId}</td>
+                <td className="hide-narrow">
+                  {m.capabilities.map((c) => (
+                    <span key={c} className="tag">
+                      {c}
+                    </span>
+                  ))}
+                </td>
+                <td className="num">{p?.input_per_1m ?? p?.embedding_per_1m ?? (p?.per_image ? `${Object.values(p.per_image)[0]}/img` : <span className="muted">no price</span>)}</td>
+                <td className="num">{p?.output_per_1m ?? '—'}</td>
+                <td>
+                  <span className={`badge ${m.enabled ? 'ok' : 'bad'}`}>{m.enabled ? 'enabled' : 'disabled'}</span>
+                  <div className="muted small">from {m.source}</div>
+                </td>
+                {canEdit && (
+                  <td className="row-actions">
+                    <button type="button" className="secondary small" onClick={() => setEditing(m)} aria-label={`Edit ${m.id}`}>
+                      Edit
+                    </button>
+                    <ConfirmButton action={del} label={`Delete ${m.id}`} question={`Delete model ${m.id}? Clients naming it will get 404.`} call={() => api(`/api/models/${m.id}`, { method: 'DELETE' })} then={models.reload}>
+                      Delete
+                    </ConfirmButton>
+                  </td>
+                )}
               </tr>
-            </thead>
-            <tbody>
-              {list.map((m) => {
-                const p = pricing.get(m.id);
-                return (
-                  <tr key={m.id}>
-                    <td>
-                      <code>{m.id}</code>
-                      {m.upstreamModel !== m.id && <div className="muted small">upstream: {m.upstreamModel}</div>}
-                      {m.aliases.length > 0 && <div className="muted small">aliases: {m.aliases.join(', ')}</div>}
-                    </td>
-                    <td>{m.providerId}</td>
-                    <td className="hide-narrow">
-                      {m.capabilities.map((c) => (
-                        <span key={c} className="tag">
-                          {c}
-                        </span>
-                      ))}
-                    </td>
-                    <td className="num">{p?.input_per_1m ?? p?.embedding_per_1m ?? (p?.per_image ? `${Object.values(p.per_image)[0]}/img` : <span className="muted">no price</span>)}</td>
-                    <td className="num">{p?.output_per_1m ?? '—'}</td>
-                    <td>
-                      <span className={`badge ${m.enabled ? 'ok' : 'bad'}`}>{m.enabled ? 'enabled' : 'disabled'}</span>
-                      <div className="muted small">from {m.source}</div>
-                    </td>
-                    {canEdit && (
-                      <td className="row-actions">
-                        <button type="button" className="secondary small" onClick={() => setEditing(m)} aria-label={`Edit ${m.id}`}>
-                          Edit
-                        </button>
-                        <button
-                          type="button"
-                          className="danger small"
-                          aria-label={`Delete ${m.id}`}
-                          disabled={del.busy}
-                          onClick={() => confirm(`Delete model ${m.id}? Clients naming it will get 404.`) && void del.run(() => api(`/api/models/${m.id}`, { method: 'DELETE' })).then(models.reload)}
-                        >
-                          Delete
-                        </button>
-                      </td>
-                    )}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          }}
+        />
       )}
       <p className="muted small">Prices are in credits per million tokens, as /v1/models shows them to clients. Set them under Prices.</p>
       <Dialog title={editing === 'new' ? 'Add model' : `Edit ${editing?.id ?? ''}`} open={editing !== null} onClose={() => setEditing(null)}>
@@ -156,52 +136,24 @@ function ModelForm({ model, providers, onDone }: { model?: ModelView; providers:
         if (ok !== undefined) onDone();
       }}
     >
-      <div className="field">
-        <label htmlFor="model-id">Model id</label>
+      <Field id="model-id" label="Model id" help="What clients send as `model`.">
         <input id="model-id" required readOnly={Boolean(model)} value={id} onChange={(e) => setId(e.target.value)} placeholder="e.g. gpt-4o" />
-        <small className="help">What clients send as `model`.</small>
-      </div>
-      <div className="field">
-        <label htmlFor="model-provider">Provider</label>
-        <select id="model-provider" value={providerId} onChange={(e) => setProviderId(e.target.value)}>
-          {providers.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name} ({p.id})
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="model-upstream">Upstream model id</label>
+      </Field>
+      <Field id="model-provider" label="Provider">
+        <ProviderSelect id="model-provider" providers={providers} value={providerId} onChange={setProviderId} />
+      </Field>
+      <Field id="model-upstream" label="Upstream model id">
         <input id="model-upstream" value={upstream} onChange={(e) => setUpstream(e.target.value)} placeholder="same as the model id" />
-      </div>
-      <div className="field">
-        <label htmlFor="model-aliases">Aliases</label>
+      </Field>
+      <Field id="model-aliases" label="Aliases">
         <input id="model-aliases" value={aliases} onChange={(e) => setAliases(e.target.value)} placeholder="comma, separated" />
-      </div>
-      <fieldset>
-        <legend>Capabilities</legend>
-        <div className="checks">
-          {CAPABILITIES.map((c) => (
-            <label key={c} className="check">
-              <input type="checkbox" checked={caps.includes(c)} onChange={(e) => setCaps((cs) => (e.target.checked ? [...cs, c] : cs.filter((x) => x !== c)))} /> {c}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <label className="check">
-        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled
-      </label>
-      {save.error && (
-        <p className="error-text" role="alert">
-          {save.error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={save.busy}>
-          {save.busy ? 'Saving…' : 'Save model'}
-        </button>
-      </div>
+      </Field>
+      <CheckList legend="Capabilities" options={CAPABILITIES} value={caps} onChange={setCaps} />
+      <Checkbox checked={enabled} onChange={setEnabled}>
+        Enabled
+      </Checkbox>
+      <FormError error={save.error} />
+      <FormActions busy={save.busy} label="Save model" />
     </form>
   );
 }

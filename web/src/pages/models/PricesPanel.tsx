@@ -5,9 +5,12 @@ import type { ProviderView } from '../../api/types';
 import { useAction } from '../../api/use-action';
 import { useResource } from '../../api/use-resource';
 import { atLeast, useUser } from '../../auth/session';
+import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { Checkbox, Field, FormActions, FormError, RadioRow } from '../../components/form';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { fmtTime } from '../../format';
+import { ProviderSelect } from './ProviderSelect';
 
 const RATE_FIELDS: Array<[keyof PriceCard, string]> = [
   ['inputPer1M', 'Input'],
@@ -61,53 +64,40 @@ export function PricesPanel() {
         )}
       </div>
       {!filter && <p className="small muted">Showing prices for the providers you have configured ({relevant.length} of {prices.data!.data.length}). Search to see every list price.</p>}
-      {shown.length === 0 ? (
-        <Empty title={filter ? `No price matches “${filter}”.` : 'No prices for your providers yet.'}>{canEdit ? 'Add one with “Add price”: the provider, the upstream model id, and its cost per million tokens.' : null}</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table className="dense">
-            <thead>
-              <tr>
-                <th>Model</th>
-                <th>Applies to</th>
-                <th>Cost (USD / 1M)</th>
-                <th>Users pay (credits / 1M)</th>
-                <th className="hide-narrow">Version</th>
-                {canEdit && <th />}
-              </tr>
-            </thead>
-            <tbody>
-              {shown.slice(0, 300).map((p) => (
-                <tr key={p.id}>
-                  <td>
-                    <code>{p.model}</code>
-                    {!p.enabled && <span className="badge bad">off</span>}
-                  </td>
-                  <td>
-                    {p.scope === 'provider' ? 'provider' : 'every provider of plugin'} <code>{p.scopeId}</code>
-                  </td>
-                  <td className="small">{cardText(p.cost, '$')}</td>
-                  <td className="small">
-                    {cardText(p.price, '')}
-                    <div className="muted">{p.pricing === 'custom' ? 'custom price' : `markup ${(p.markupBp ?? s?.defaultMarkupBp ?? 0) / 100}%${p.markupBp === null ? ' (default)' : ''}`}</div>
-                  </td>
-                  <td className="hide-narrow small">
-                    v{p.version} · {p.source === 'seed' ? `list ${p.listDate ?? ''}` : fmtTime(p.updatedAt)}
-                  </td>
-                  {canEdit && (
-                    <td className="row-actions">
-                      <button type="button" className="secondary small" aria-label={`Edit price of ${p.model}`} onClick={() => setEditing(p)}>
-                        Edit
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {shown.length > 300 && <p className="muted small">Showing the first 300; search to narrow down.</p>}
-        </div>
-      )}
+      <DataTable
+        className="dense"
+        columns={['Model', 'Applies to', 'Cost (USD / 1M)', 'Users pay (credits / 1M)', ['Version', 'hide-narrow'], canEdit && '']}
+        rows={shown.slice(0, 300)}
+        empty={<Empty title={filter ? `No price matches “${filter}”.` : 'No prices for your providers yet.'}>{canEdit ? 'Add one with “Add price”: the provider, the upstream model id, and its cost per million tokens.' : null}</Empty>}
+        row={(p) => (
+          <tr key={p.id}>
+            <td>
+              <code>{p.model}</code>
+              {!p.enabled && <span className="badge bad">off</span>}
+            </td>
+            <td>
+              {p.scope === 'provider' ? 'provider' : 'every provider of plugin'} <code>{p.scopeId}</code>
+            </td>
+            <td className="small">{cardText(p.cost, '$')}</td>
+            <td className="small">
+              {cardText(p.price, '')}
+              <div className="muted">{p.pricing === 'custom' ? 'custom price' : `markup ${(p.markupBp ?? s?.defaultMarkupBp ?? 0) / 100}%${p.markupBp === null ? ' (default)' : ''}`}</div>
+            </td>
+            <td className="hide-narrow small">
+              v{p.version} · {p.source === 'seed' ? `list ${p.listDate ?? ''}` : fmtTime(p.updatedAt)}
+            </td>
+            {canEdit && (
+              <td className="row-actions">
+                <button type="button" className="secondary small" aria-label={`Edit price of ${p.model}`} onClick={() => setEditing(p)}>
+                  Edit
+                </button>
+              </td>
+            )}
+          </tr>
+        )}
+      >
+        {shown.length > 300 && <p className="muted small">Showing the first 300; search to narrow down.</p>}
+      </DataTable>
       <Dialog title={editing === 'new' ? 'Add price' : `Price of ${editing?.model ?? ''}`} open={editing !== null} onClose={() => setEditing(null)} wide>
         {editing !== null && <PriceForm price={editing === 'new' ? undefined : editing} providers={providers.data?.data ?? []} onDone={() => (setEditing(null), prices.reload())} />}
       </Dialog>
@@ -126,12 +116,9 @@ function CardFields({ idPrefix, card, onChange, unit }: { idPrefix: string; card
   return (
     <div className="grid-4">
       {RATE_FIELDS.map(([k, label]) => (
-        <div className="field" key={k}>
-          <label htmlFor={`${idPrefix}-${k}`}>
-            {label} ({unit} / 1M)
-          </label>
+        <Field key={k} id={`${idPrefix}-${k}`} label={`${label} (${unit} / 1M)`}>
           <input id={`${idPrefix}-${k}`} inputMode="decimal" value={card[k] ?? ''} onChange={(e) => onChange({ ...card, [k]: e.target.value })} />
-        </div>
+        </Field>
       ))}
     </div>
   );
@@ -176,20 +163,12 @@ function PriceForm({ price, providers, onDone }: { price?: PriceRecord; provider
     >
       {!price && (
         <div className="grid-2">
-          <div className="field">
-            <label htmlFor="price-provider">Provider</label>
-            <select id="price-provider" value={scopeId} onChange={(e) => setScopeId(e.target.value)}>
-              {providers.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name} ({p.id})
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="price-model">Upstream model id</label>
+          <Field id="price-provider" label="Provider">
+            <ProviderSelect id="price-provider" providers={providers} value={scopeId} onChange={setScopeId} />
+          </Field>
+          <Field id="price-model" label="Upstream model id">
             <input id="price-model" required value={model} onChange={(e) => setModel(e.target.value)} placeholder="e.g. gpt-4o (dated variants match)" />
-          </div>
+          </Field>
         </div>
       )}
       <fieldset>
@@ -198,36 +177,28 @@ function PriceForm({ price, providers, onDone }: { price?: PriceRecord; provider
       </fieldset>
       <fieldset>
         <legend>What users pay</legend>
-        <div className="radio-row">
-          <label className="check">
-            <input type="radio" name="pricing" checked={pricing === 'markup'} onChange={() => setPricing('markup')} /> Cost plus a markup
-          </label>
-          <label className="check">
-            <input type="radio" name="pricing" checked={pricing === 'custom'} onChange={() => setPricing('custom')} /> A custom price in credits
-          </label>
-        </div>
+        <RadioRow
+          name="pricing"
+          value={pricing}
+          onChange={setPricing}
+          options={[
+            ['markup', 'Cost plus a markup'],
+            ['custom', 'A custom price in credits'],
+          ]}
+        />
         {pricing === 'markup' ? (
-          <div className="field">
-            <label htmlFor="price-markup">Markup (%)</label>
+          <Field id="price-markup" label="Markup (%)">
             <input id="price-markup" inputMode="decimal" value={markup} onChange={(e) => setMarkup(e.target.value)} placeholder="default" />
-          </div>
+          </Field>
         ) : (
           <CardFields idPrefix="custom" card={custom} onChange={setCustom} unit="credits" />
         )}
       </fieldset>
-      <label className="check">
-        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled
-      </label>
-      {save.error && (
-        <p className="error-text" role="alert">
-          {save.error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={save.busy}>
-          {save.busy ? 'Saving…' : 'Save price'}
-        </button>
-      </div>
+      <Checkbox checked={enabled} onChange={setEnabled}>
+        Enabled
+      </Checkbox>
+      <FormError error={save.error} />
+      <FormActions busy={save.busy} label="Save price" />
     </form>
   );
 }

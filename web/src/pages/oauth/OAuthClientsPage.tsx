@@ -2,7 +2,10 @@ import { useState } from 'react';
 import { api, ApiError } from '../../api/client';
 import { useAction } from '../../api/use-action';
 import { useResource } from '../../api/use-resource';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { Checkbox, CheckList, Field, FormActions, FormError, RadioRow } from '../../components/form';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { fmtTime } from '../../format';
 import { Link } from '../../router';
@@ -52,11 +55,7 @@ export function OAuthClientsPage() {
           </button>
         )}
       </header>
-      {del.error && (
-        <p className="error-text" role="alert">
-          {del.error}
-        </p>
-      )}
+      <FormError error={del.error} />
       {clients.loading ? (
         <Loading what="Asking the server" />
       ) : clients.error ? (
@@ -69,46 +68,30 @@ export function OAuthClientsPage() {
         <Empty title="No OAuth clients yet.">Register one with “Register client”: its name, whether it can keep a secret, and where to send people back after they consent.</Empty>
       ) : (
         <section className="card">
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Client</th>
-                  <th className="hide-narrow">Redirect URIs</th>
-                  <th className="hide-narrow">Scopes</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {clients.data!.data.map((c) => (
-                  <tr key={c.id}>
-                    <td>
-                      {c.name} {c.firstParty && <span className="tag">first party</span>}
-                      <div className="muted small">
-                        <code>{c.id}</code> · {c.type} · since {fmtTime(c.createdAt)}
-                      </div>
-                    </td>
-                    <td className="hide-narrow small">{c.redirectUris.join(', ')}</td>
-                    <td className="hide-narrow small">{c.scopes.join(', ')}</td>
-                    <td className="row-actions">
-                      <button type="button" className="secondary small" aria-label={`Edit ${c.name}`} onClick={() => setEditing(c)}>
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        className="danger small"
-                        aria-label={`Delete ${c.name}`}
-                        disabled={del.busy}
-                        onClick={() => confirm(`Delete ${c.name}? Its tokens stop working at once.`) && void del.run(() => api(`/api/oauth/clients/${c.id}`, { method: 'DELETE' })).then(clients.reload)}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={['Client', ['Redirect URIs', 'hide-narrow'], ['Scopes', 'hide-narrow'], '']}
+            rows={clients.data!.data}
+            row={(c) => (
+              <tr key={c.id}>
+                <td>
+                  {c.name} {c.firstParty && <span className="tag">first party</span>}
+                  <div className="muted small">
+                    <code>{c.id}</code> · {c.type} · since {fmtTime(c.createdAt)}
+                  </div>
+                </td>
+                <td className="hide-narrow small">{c.redirectUris.join(', ')}</td>
+                <td className="hide-narrow small">{c.scopes.join(', ')}</td>
+                <td className="row-actions">
+                  <button type="button" className="secondary small" aria-label={`Edit ${c.name}`} onClick={() => setEditing(c)}>
+                    Edit
+                  </button>
+                  <ConfirmButton action={del} label={`Delete ${c.name}`} question={`Delete ${c.name}? Its tokens stop working at once.`} call={() => api(`/api/oauth/clients/${c.id}`, { method: 'DELETE' })} then={clients.reload}>
+                    Delete
+                  </ConfirmButton>
+                </td>
+              </tr>
+            )}
+          />
         </section>
       )}
       <Dialog title={editing === 'new' ? 'Register an OAuth client' : `Edit ${editing?.name ?? ''}`} open={editing !== null} onClose={() => setEditing(null)} wide>
@@ -129,14 +112,12 @@ export function OAuthClientsPage() {
             <p>
               Give <strong>{secret.name}</strong> its client id and this secret now. The secret is shown <strong>only this once</strong>.
             </p>
-            <div className="field">
-              <label htmlFor="oauth-client-id">Client id</label>
+            <Field id="oauth-client-id" label="Client id">
               <input id="oauth-client-id" className="mono" readOnly value={secret.id} onFocus={(e) => e.target.select()} />
-            </div>
-            <div className="field">
-              <label htmlFor="oauth-client-secret">Client secret</label>
+            </Field>
+            <Field id="oauth-client-secret" label="Client secret">
               <input id="oauth-client-secret" className="mono" readOnly value={secret.secret} onFocus={(e) => e.target.select()} />
-            </div>
+            </Field>
             <div className="form-actions">
               <button type="button" onClick={() => setSecret(null)}>
                 I have copied it
@@ -168,51 +149,32 @@ function ClientForm({ client, onSaved }: { client?: OAuthClient; onSaved: (c: OA
         if (saved) onSaved(saved);
       }}
     >
-      <div className="field">
-        <label htmlFor="oauth-name">Name</label>
+      <Field id="oauth-name" label="Name">
         <input id="oauth-name" required value={name} onChange={(e) => setName(e.target.value)} placeholder="shown on the consent screen" />
-      </div>
+      </Field>
       {!client && (
         <fieldset>
           <legend>Type</legend>
-          <div className="radio-row">
-            <label className="check">
-              <input type="radio" name="oauth-type" checked={type === 'confidential'} onChange={() => setType('confidential')} /> Confidential (a server that keeps a secret)
-            </label>
-            <label className="check">
-              <input type="radio" name="oauth-type" checked={type === 'public'} onChange={() => setType('public')} /> Public (a browser or mobile app: PKCE, no secret)
-            </label>
-          </div>
+          <RadioRow
+            name="oauth-type"
+            value={type}
+            onChange={setType}
+            options={[
+              ['confidential', 'Confidential (a server that keeps a secret)'],
+              ['public', 'Public (a browser or mobile app: PKCE, no secret)'],
+            ]}
+          />
         </fieldset>
       )}
-      <div className="field">
-        <label htmlFor="oauth-uris">Redirect URIs (one per line)</label>
+      <Field id="oauth-uris" label="Redirect URIs (one per line)" help="Absolute https URLs (http only for localhost), no fragment.">
         <textarea id="oauth-uris" rows={3} required className="mono" value={uris} onChange={(e) => setUris(e.target.value)} placeholder="https://app.example.com/callback" />
-        <small className="help">Absolute https URLs (http only for localhost), no fragment.</small>
-      </div>
-      <fieldset>
-        <legend>Scopes it may ask for</legend>
-        <div className="checks">
-          {SCOPES.map((s) => (
-            <label key={s} className="check">
-              <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s] : cur.filter((x) => x !== s)))} /> {s}
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <label className="check">
-        <input type="checkbox" checked={firstParty} onChange={(e) => setFirstParty(e.target.checked)} /> First party (your own app: people are not asked to consent)
-      </label>
-      {save.error && (
-        <p className="error-text" role="alert">
-          {save.error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={save.busy || scopes.length === 0}>
-          {save.busy ? 'Saving…' : client ? 'Save changes' : 'Register client'}
-        </button>
-      </div>
+      </Field>
+      <CheckList legend="Scopes it may ask for" options={SCOPES} value={scopes} onChange={setScopes} />
+      <Checkbox checked={firstParty} onChange={setFirstParty}>
+        First party (your own app: people are not asked to consent)
+      </Checkbox>
+      <FormError error={save.error} />
+      <FormActions busy={save.busy} disabled={scopes.length === 0} label={client ? 'Save changes' : 'Register client'} />
     </form>
   );
 }

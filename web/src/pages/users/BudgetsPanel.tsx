@@ -4,7 +4,10 @@ import { api } from '../../api/client';
 import type { ApiKeyInfo, UserView } from '../../api/identity';
 import { useAction } from '../../api/use-action';
 import { useResource } from '../../api/use-resource';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { Field, FormActions, FormError } from '../../components/form';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { creditsToMicros, fmtCredits } from '../../format';
 
@@ -27,69 +30,44 @@ export function BudgetsPanel() {
           Add budget
         </button>
       </div>
-      {del.error && (
-        <p className="error-text" role="alert">
-          {del.error}
-        </p>
-      )}
-      {budgets.data!.data.length === 0 ? (
-        <Empty title="No budgets.">Add one to cap what a key, a user or a project may spend per day, week or month.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Applies to</th>
-                <th>Period</th>
-                <th>Spent</th>
-                <th className="num hide-narrow">Soft</th>
-                <th className="num hide-narrow">Hard</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {budgets.data!.data.map((b) => {
-                const limit = b.hardLimit ?? b.softLimit;
-                const ratio = limit ? Math.min(1, b.spent / limit) : 0;
-                return (
-                  <tr key={b.id}>
-                    <td>
-                      {b.scope} <strong>{nameOf(b)}</strong>
-                    </td>
-                    <td>
-                      {b.period} <span className="muted small">({b.window})</span>
-                    </td>
-                    <td>
-                      {fmtCredits(b.spent)}
-                      {limit ? (
-                        <div className={`meter${b.hardLimit && b.spent >= b.hardLimit ? ' over' : b.softLimit && b.spent >= b.softLimit ? ' warn' : ''}`} role="meter" aria-valuemin={0} aria-valuemax={limit} aria-valuenow={b.spent} aria-label="Spent of the limit">
-                          <span style={{ width: `${ratio * 100}%` }} />
-                        </div>
-                      ) : null}
-                    </td>
-                    <td className="num hide-narrow">{fmtCredits(b.softLimit)}</td>
-                    <td className="num hide-narrow">{fmtCredits(b.hardLimit)}</td>
-                    <td className="row-actions">
-                      <button type="button" className="secondary small" onClick={() => setEditing(b)} aria-label={`Edit budget of ${nameOf(b)}`}>
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        className="danger small"
-                        disabled={del.busy}
-                        aria-label={`Delete budget of ${nameOf(b)}`}
-                        onClick={() => confirm('Delete this budget?') && void del.run(() => api(`/api/billing/budgets/${b.id}`, { method: 'DELETE' })).then(budgets.reload)}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <FormError error={del.error} />
+      <DataTable
+        columns={['Applies to', 'Period', 'Spent', ['Soft', 'num hide-narrow'], ['Hard', 'num hide-narrow'], '']}
+        rows={budgets.data!.data}
+        empty={<Empty title="No budgets.">Add one to cap what a key, a user or a project may spend per day, week or month.</Empty>}
+        row={(b) => {
+          const limit = b.hardLimit ?? b.softLimit;
+          const ratio = limit ? Math.min(1, b.spent / limit) : 0;
+          return (
+            <tr key={b.id}>
+              <td>
+                {b.scope} <strong>{nameOf(b)}</strong>
+              </td>
+              <td>
+                {b.period} <span className="muted small">({b.window})</span>
+              </td>
+              <td>
+                {fmtCredits(b.spent)}
+                {limit ? (
+                  <div className={`meter${b.hardLimit && b.spent >= b.hardLimit ? ' over' : b.softLimit && b.spent >= b.softLimit ? ' warn' : ''}`} role="meter" aria-valuemin={0} aria-valuemax={limit} aria-valuenow={b.spent} aria-label="Spent of the limit">
+                    <span style={{ width: `${ratio * 100}%` }} />
+                  </div>
+                ) : null}
+              </td>
+              <td className="num hide-narrow">{fmtCredits(b.softLimit)}</td>
+              <td className="num hide-narrow">{fmtCredits(b.hardLimit)}</td>
+              <td className="row-actions">
+                <button type="button" className="secondary small" onClick={() => setEditing(b)} aria-label={`Edit budget of ${nameOf(b)}`}>
+                  Edit
+                </button>
+                <ConfirmButton action={del} label={`Delete budget of ${nameOf(b)}`} question="Delete this budget?" call={() => api(`/api/billing/budgets/${b.id}`, { method: 'DELETE' })} then={budgets.reload}>
+                  Delete
+                </ConfirmButton>
+              </td>
+            </tr>
+          );
+        }}
+      />
       <Dialog title={editing === 'new' ? 'Add budget' : 'Edit budget'} open={editing !== null} onClose={() => setEditing(null)}>
         {editing !== null && <BudgetForm budget={editing === 'new' ? undefined : editing} users={users.data?.data ?? []} keys={keys.data?.data ?? []} onDone={() => (setEditing(null), budgets.reload())} />}
       </Dialog>
@@ -122,8 +100,7 @@ function BudgetForm({ budget, users, keys, onDone }: { budget?: BudgetView; user
       {!budget && (
         <>
           <div className="grid-2">
-            <div className="field">
-              <label htmlFor="budget-scope">Applies to a</label>
+            <Field id="budget-scope" label="Applies to a">
               <select
                 id="budget-scope"
                 value={scope}
@@ -137,9 +114,8 @@ function BudgetForm({ budget, users, keys, onDone }: { budget?: BudgetView; user
                 <option value="key">API key</option>
                 <option value="project">project</option>
               </select>
-            </div>
-            <div className="field">
-              <label htmlFor="budget-target">{scope === 'project' ? 'Project id' : scope === 'key' ? 'Key' : 'User'}</label>
+            </Field>
+            <Field id="budget-target" label={scope === 'project' ? 'Project id' : scope === 'key' ? 'Key' : 'User'}>
               {scope === 'project' ? (
                 <input id="budget-target" required value={scopeId} onChange={(e) => setScopeId(e.target.value)} />
               ) : (
@@ -151,39 +127,28 @@ function BudgetForm({ budget, users, keys, onDone }: { budget?: BudgetView; user
                   ))}
                 </select>
               )}
-            </div>
+            </Field>
           </div>
-          <div className="field">
-            <label htmlFor="budget-period">Period</label>
+          <Field id="budget-period" label="Period">
             <select id="budget-period" value={period} onChange={(e) => setPeriod(e.target.value as BudgetView['period'])}>
               <option value="day">day</option>
               <option value="week">week</option>
               <option value="month">month</option>
             </select>
-          </div>
+          </Field>
         </>
       )}
       <div className="grid-2">
-        <div className="field">
-          <label htmlFor="budget-soft">Soft limit (credits)</label>
+        <Field id="budget-soft" label="Soft limit (credits)">
           <input id="budget-soft" inputMode="decimal" value={soft} onChange={(e) => setSoft(e.target.value)} placeholder="none" />
-        </div>
-        <div className="field">
-          <label htmlFor="budget-hard">Hard limit (credits)</label>
+        </Field>
+        <Field id="budget-hard" label="Hard limit (credits)">
           <input id="budget-hard" inputMode="decimal" value={hard} onChange={(e) => setHard(e.target.value)} placeholder="none" />
-        </div>
+        </Field>
       </div>
       {bad && <p className="error-text">Limits are non-negative numbers of credits, up to 6 decimals.</p>}
-      {save.error && (
-        <p className="error-text" role="alert">
-          {save.error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={save.busy || bad || (!budget && !scopeId)}>
-          {save.busy ? 'Saving…' : 'Save budget'}
-        </button>
-      </div>
+      <FormError error={save.error} />
+      <FormActions busy={save.busy} disabled={bad || (!budget && !scopeId)} label="Save budget" />
     </form>
   );
 }

@@ -4,7 +4,9 @@ import { api } from '../../api/client';
 import type { UserView } from '../../api/identity';
 import { useAction } from '../../api/use-action';
 import { useResource } from '../../api/use-resource';
+import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { Field, FormActions, FormError } from '../../components/form';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { creditsToMicros, fmtCredits, fmtTime } from '../../format';
 
@@ -36,8 +38,7 @@ export function TopUpForm({ accountId, ensure, onDone }: { accountId: string; en
         if (done !== undefined) onDone();
       }}
     >
-      <div className="field">
-        <label htmlFor="credit-kind">Kind</label>
+      <Field id="credit-kind" label="Kind">
         <select id="credit-kind" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
           {(Object.keys(KIND_LABEL) as Kind[]).map((k) => (
             <option key={k} value={k}>
@@ -45,32 +46,21 @@ export function TopUpForm({ accountId, ensure, onDone }: { accountId: string; en
             </option>
           ))}
         </select>
-      </div>
-      <div className="field">
-        <label htmlFor="credit-amount">Credits</label>
+      </Field>
+      <Field id="credit-amount" label="Credits">
         <input id="credit-amount" required inputMode="decimal" value={credits} onChange={(e) => setCredits(e.target.value)} placeholder="e.g. 25 or 0.5" aria-invalid={invalid} />
         {invalid && <small className="error-text">{kind === 'adjustments' ? 'A non-zero number, up to 6 decimals.' : 'A positive number, up to 6 decimals.'}</small>}
-      </div>
+      </Field>
       {kind === 'grants' && (
-        <div className="field">
-          <label htmlFor="credit-days">Expires after (days)</label>
+        <Field id="credit-days" label="Expires after (days)">
           <input id="credit-days" type="number" min={1} value={days} onChange={(e) => setDays(e.target.value)} placeholder="never" />
-        </div>
+        </Field>
       )}
-      <div className="field">
-        <label htmlFor="credit-memo">Memo</label>
+      <Field id="credit-memo" label="Memo">
         <input id="credit-memo" maxLength={500} value={memo} onChange={(e) => setMemo(e.target.value)} placeholder="shown in the ledger" />
-      </div>
-      {save.error && (
-        <p className="error-text" role="alert">
-          {save.error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={save.busy || invalid}>
-          {save.busy ? 'Saving…' : 'Add to the ledger'}
-        </button>
-      </div>
+      </Field>
+      <FormError error={save.error} />
+      <FormActions busy={save.busy} disabled={invalid} label="Add to the ledger" />
     </form>
   );
 }
@@ -94,46 +84,32 @@ export function CreditsPanel() {
             Add project account
           </button>
         </div>
-        {list.length === 0 ? (
-          <Empty title="No credit accounts yet.">Add credits to a user on the Users tab (its account is created then), or add a project account.</Empty>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Account</th>
-                  <th className="num">Balance</th>
-                  <th className="num hide-narrow">Held</th>
-                  <th className="num hide-narrow">Credit line</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((a) => (
-                  <tr key={a.id} className={selected === a.id ? 'selected' : undefined}>
-                    <td>
-                      {a.kind === 'user' ? (emailOf.get(a.ownerId) ?? a.ownerId) : `project ${a.ownerId}`}
-                      <div className="muted small">
-                        <code>{a.id}</code>
-                      </div>
-                    </td>
-                    <td className={`num${a.balance < 0 ? ' bad-text' : ''}`}>{fmtCredits(a.balance)}</td>
-                    <td className="num hide-narrow">{fmtCredits(a.held)}</td>
-                    <td className="num hide-narrow">{fmtCredits(a.creditLimit)}</td>
-                    <td className="row-actions">
-                      <button type="button" className="secondary small" onClick={() => setAdding(a.id)} aria-label={`Add credits to ${a.id}`}>
-                        Add credits
-                      </button>
-                      <button type="button" className="secondary small" aria-pressed={selected === a.id} onClick={() => setSelected(selected === a.id ? null : a.id)}>
-                        Ledger
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          columns={['Account', ['Balance', 'num'], ['Held', 'num hide-narrow'], ['Credit line', 'num hide-narrow'], '']}
+          rows={list}
+          empty={<Empty title="No credit accounts yet.">Add credits to a user on the Users tab (its account is created then), or add a project account.</Empty>}
+          row={(a) => (
+            <tr key={a.id} className={selected === a.id ? 'selected' : undefined}>
+              <td>
+                {a.kind === 'user' ? (emailOf.get(a.ownerId) ?? a.ownerId) : `project ${a.ownerId}`}
+                <div className="muted small">
+                  <code>{a.id}</code>
+                </div>
+              </td>
+              <td className={`num${a.balance < 0 ? ' bad-text' : ''}`}>{fmtCredits(a.balance)}</td>
+              <td className="num hide-narrow">{fmtCredits(a.held)}</td>
+              <td className="num hide-narrow">{fmtCredits(a.creditLimit)}</td>
+              <td className="row-actions">
+                <button type="button" className="secondary small" onClick={() => setAdding(a.id)} aria-label={`Add credits to ${a.id}`}>
+                  Add credits
+                </button>
+                <button type="button" className="secondary small" aria-pressed={selected === a.id} onClick={() => setSelected(selected === a.id ? null : a.id)}>
+                  Ledger
+                </button>
+              </td>
+            </tr>
+          )}
+        />
       </section>
       {selected && <Ledger accountId={selected} />}
       <Dialog title={`Add credits to ${adding ?? ''}`} open={adding !== null} onClose={() => setAdding(null)}>
@@ -157,21 +133,11 @@ function ProjectForm({ onDone }: { onDone: () => void }) {
         if ((await save.run(() => api('/api/billing/accounts', { method: 'POST', body: { kind: 'project', ownerId: owner.trim() } }))) !== undefined) onDone();
       }}
     >
-      <div className="field">
-        <label htmlFor="project-id">Project id</label>
+      <Field id="project-id" label="Project id" help="Keys created with this project id spend from this account.">
         <input id="project-id" required pattern="[^/\s]{1,200}" value={owner} onChange={(e) => setOwner(e.target.value)} />
-        <small className="help">Keys created with this project id spend from this account.</small>
-      </div>
-      {save.error && (
-        <p className="error-text" role="alert">
-          {save.error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={save.busy}>
-          Create account
-        </button>
-      </div>
+      </Field>
+      <FormError error={save.error} />
+      <FormActions busy={save.busy} label="Create account" busyLabel="Create account" />
     </form>
   );
 }
@@ -187,37 +153,27 @@ function Ledger({ accountId }: { accountId: string }) {
         <Loading />
       ) : entries.error ? (
         <ErrorState error={entries.error} retry={entries.reload} />
-      ) : entries.data!.data.length === 0 ? (
-        <p className="muted">No entries yet.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="dense">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Kind</th>
-                <th className="num">Amount</th>
-                <th>Memo / request</th>
+        <DataTable
+          className="dense"
+          columns={['When', 'Kind', ['Amount', 'num'], 'Memo / request']}
+          rows={entries.data!.data}
+          empty={<p className="muted">No entries yet.</p>}
+          row={(e) => {
+            const amount = e.lines.filter((l) => l.account === accountId).reduce((a, l) => a + l.amount, 0);
+            return (
+              <tr key={e.id}>
+                <td className="nowrap">{fmtTime(e.createdAt)}</td>
+                <td>{e.kind}</td>
+                <td className={`num ${amount < 0 ? 'bad-text' : 'good-text'}`}>
+                  {amount > 0 ? '+' : ''}
+                  {fmtCredits(amount)}
+                </td>
+                <td className="small">{e.memo ?? (e.requestId ? <code>{e.requestId}</code> : '—')}</td>
               </tr>
-            </thead>
-            <tbody>
-              {entries.data!.data.map((e) => {
-                const amount = e.lines.filter((l) => l.account === accountId).reduce((a, l) => a + l.amount, 0);
-                return (
-                  <tr key={e.id}>
-                    <td className="nowrap">{fmtTime(e.createdAt)}</td>
-                    <td>{e.kind}</td>
-                    <td className={`num ${amount < 0 ? 'bad-text' : 'good-text'}`}>
-                      {amount > 0 ? '+' : ''}
-                      {fmtCredits(amount)}
-                    </td>
-                    <td className="small">{e.memo ?? (e.requestId ? <code>{e.requestId}</code> : '—')}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          }}
+        />
       )}
     </section>
   );

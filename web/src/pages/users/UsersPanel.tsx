@@ -5,7 +5,10 @@ import type { UserView } from '../../api/identity';
 import { useAction } from '../../api/use-action';
 import { useResource } from '../../api/use-resource';
 import { useUser, type Role } from '../../auth/session';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { Checkbox, Field, FormActions, FormError } from '../../components/form';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { fmtCredits, fmtRelative } from '../../format';
 import { TopUpForm } from './CreditsPanel';
@@ -35,74 +38,50 @@ export function UsersPanel() {
           Add user
         </button>
       </div>
-      {del.error && (
-        <p className="error-text" role="alert">
-          {del.error}
-        </p>
-      )}
-      {users.data!.data.length === 0 ? (
-        <Empty title="No users.">Add one with “Add user”.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>User</th>
-                <th>Role</th>
-                <th className="hide-narrow">Last sign-in</th>
-                <th className="num">Credits</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {users.data!.data.map((u) => {
-                const acct = balance.get(u.id);
-                const ownerOnly = u.role === 'owner' && me.role !== 'owner';
-                return (
-                  <tr key={u.id}>
-                    <td>
-                      {u.name || u.email}
-                      {u.id === me.id && <span className="tag">you</span>}
-                      <div className="muted small">{u.email}</div>
-                    </td>
-                    <td>
-                      <span className={`badge role-${u.role}`}>{u.role}</span>
-                      {u.disabled && <span className="badge bad">disabled</span>}
-                      {!u.hasPassword && <div className="muted small">no password set</div>}
-                    </td>
-                    <td className="hide-narrow">{fmtRelative(u.lastLoginAt)}</td>
-                    <td className="num">
-                      {acct ? fmtCredits(acct.balance) : <span className="muted">no account</span>}
-                      {acct && acct.held > 0 && <div className="muted small">{fmtCredits(acct.held)} held</div>}
-                    </td>
-                    <td className="row-actions">
-                      <button type="button" className="secondary small" onClick={() => setTopUp(u)} aria-label={`Add credits to ${u.email}`}>
-                        Add credits
-                      </button>
-                      {!ownerOnly && (
-                        <button type="button" className="secondary small" onClick={() => setEditing(u)} aria-label={`Edit ${u.email}`}>
-                          Edit
-                        </button>
-                      )}
-                      {!ownerOnly && u.id !== me.id && (
-                        <button
-                          type="button"
-                          className="danger small"
-                          aria-label={`Delete ${u.email}`}
-                          disabled={del.busy}
-                          onClick={() => confirm(`Delete ${u.email}? Their keys and sessions end now.`) && void del.run(() => api(`/api/users/${u.id}`, { method: 'DELETE' })).then(users.reload)}
-                        >
-                          Delete
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <FormError error={del.error} />
+      <DataTable
+        columns={['User', 'Role', ['Last sign-in', 'hide-narrow'], ['Credits', 'num'], '']}
+        rows={users.data!.data}
+        empty={<Empty title="No users.">Add one with “Add user”.</Empty>}
+        row={(u) => {
+          const acct = balance.get(u.id);
+          const ownerOnly = u.role === 'owner' && me.role !== 'owner';
+          return (
+            <tr key={u.id}>
+              <td>
+                {u.name || u.email}
+                {u.id === me.id && <span className="tag">you</span>}
+                <div className="muted small">{u.email}</div>
+              </td>
+              <td>
+                <span className={`badge role-${u.role}`}>{u.role}</span>
+                {u.disabled && <span className="badge bad">disabled</span>}
+                {!u.hasPassword && <div className="muted small">no password set</div>}
+              </td>
+              <td className="hide-narrow">{fmtRelative(u.lastLoginAt)}</td>
+              <td className="num">
+                {acct ? fmtCredits(acct.balance) : <span className="muted">no account</span>}
+                {acct && acct.held > 0 && <div className="muted small">{fmtCredits(acct.held)} held</div>}
+              </td>
+              <td className="row-actions">
+                <button type="button" className="secondary small" onClick={() => setTopUp(u)} aria-label={`Add credits to ${u.email}`}>
+                  Add credits
+                </button>
+                {!ownerOnly && (
+                  <button type="button" className="secondary small" onClick={() => setEditing(u)} aria-label={`Edit ${u.email}`}>
+                    Edit
+                  </button>
+                )}
+                {!ownerOnly && u.id !== me.id && (
+                  <ConfirmButton action={del} label={`Delete ${u.email}`} question={`Delete ${u.email}? Their keys and sessions end now.`} call={() => api(`/api/users/${u.id}`, { method: 'DELETE' })} then={users.reload}>
+                    Delete
+                  </ConfirmButton>
+                )}
+              </td>
+            </tr>
+          );
+        }}
+      />
       <Dialog title={editing === 'new' ? 'Add user' : `Edit ${editing?.email ?? ''}`} open={editing !== null} onClose={() => setEditing(null)}>
         {editing !== null && <UserForm user={editing === 'new' ? undefined : editing} canMakeOwner={me.role === 'owner'} onDone={() => (setEditing(null), users.reload())} />}
       </Dialog>
@@ -137,16 +116,13 @@ function UserForm({ user, canMakeOwner, onDone }: { user?: UserView; canMakeOwne
         if (done !== undefined) onDone();
       }}
     >
-      <div className="field">
-        <label htmlFor="user-email">Email</label>
+      <Field id="user-email" label="Email">
         <input id="user-email" type="email" required readOnly={Boolean(user)} value={email} onChange={(e) => setEmail(e.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor="user-name">Name</label>
+      </Field>
+      <Field id="user-name" label="Name">
         <input id="user-name" value={name} onChange={(e) => setName(e.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor="user-role">Role</label>
+      </Field>
+      <Field id="user-role" label="Role">
         <select id="user-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
           {roles.map((r) => (
             <option key={r} value={r}>
@@ -154,27 +130,17 @@ function UserForm({ user, canMakeOwner, onDone }: { user?: UserView; canMakeOwne
             </option>
           ))}
         </select>
-      </div>
-      <div className="field">
-        <label htmlFor="user-password">{user ? 'New password' : 'Password'}</label>
+      </Field>
+      <Field id="user-password" label={user ? 'New password' : 'Password'} help={user ? 'Setting one signs the user out everywhere.' : 'Without one, the user cannot sign in until an admin sets it.'}>
         <input id="user-password" type="password" autoComplete="new-password" minLength={10} value={password} onChange={(e) => setPassword(e.target.value)} placeholder={user ? 'leave empty to keep' : 'at least 10 characters'} />
-        <small className="help">{user ? 'Setting one signs the user out everywhere.' : 'Without one, the user cannot sign in until an admin sets it.'}</small>
-      </div>
+      </Field>
       {user && (
-        <label className="check">
-          <input type="checkbox" checked={disabled} onChange={(e) => setDisabled(e.target.checked)} /> Disabled (cannot sign in; keys stop working)
-        </label>
+        <Checkbox checked={disabled} onChange={setDisabled}>
+          Disabled (cannot sign in; keys stop working)
+        </Checkbox>
       )}
-      {save.error && (
-        <p className="error-text" role="alert">
-          {save.error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={save.busy}>
-          {save.busy ? 'Saving…' : user ? 'Save changes' : 'Add user'}
-        </button>
-      </div>
+      <FormError error={save.error} />
+      <FormActions busy={save.busy} label={user ? 'Save changes' : 'Add user'} />
     </form>
   );
 }

@@ -1,9 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { query } from '../../api/analytics';
 import { api } from '../../api/client';
 import type { AuditEntry, AuditVerification } from '../../api/identity';
 import { useAction } from '../../api/use-action';
-import { ErrorState, Loading } from '../../components/states';
+import { usePages } from '../../api/use-pages';
+import { DataTable } from '../../components/DataTable';
+import { ErrorState, MorePages } from '../../components/states';
 import { fmtTime } from '../../format';
 
 interface Filters {
@@ -26,33 +28,15 @@ function toQuery(f: Filters): Record<string, string | undefined> {
 export function AuditPage() {
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
-  const [entries, setEntries] = useState<AuditEntry[]>([]);
-  const [next, setNext] = useState<number | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
   const [open, setOpen] = useState<number | null>(null);
   const [verification, setVerification] = useState<AuditVerification | null>(null);
   const verify = useAction();
 
-  const load = async (before: number | null, signal?: AbortSignal) => {
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await api<{ data: AuditEntry[]; nextBefore: number | null }>(`/api/audit?${query({ ...toQuery(filters), limit: 50, before: before ?? undefined })}`, { signal });
-      setEntries((cur) => (before ? [...cur, ...page.data] : page.data));
-      setNext(page.nextBefore);
-    } catch (err) {
-      if (!signal?.aborted) setError(err);
-    } finally {
-      if (!signal?.aborted) setLoading(false);
-    }
-  };
-  useEffect(() => {
-    const c = new AbortController();
-    void load(null, c.signal);
-    return () => c.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [JSON.stringify(filters)]);
+  const pages = usePages(
+    (before: number | null, signal) =>
+      api<{ data: AuditEntry[]; nextBefore: number | null }>(`/api/audit?${query({ ...toQuery(filters), limit: 50, before: before ?? undefined })}`, { signal }).then((page) => ({ rows: page.data, next: page.nextBefore })),
+    JSON.stringify(filters),
+  );
 
   const set = (k: keyof Filters) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value }));
   return (
@@ -134,36 +118,15 @@ export function AuditPage() {
         </div>
       </form>
       <section className="card" aria-label="Entries">
-        {error ? <ErrorState error={error} retry={() => void load(null)} /> : null}
-        {!error && !loading && entries.length === 0 && <p className="muted">No entries match these filters.</p>}
-        {entries.length > 0 && (
-          <div className="table-wrap">
-            <table className="dense">
-              <thead>
-                <tr>
-                  <th>#</th>
-                  <th>When</th>
-                  <th>Action</th>
-                  <th>Actor</th>
-                  <th className="hide-narrow">Target</th>
-                  <th>Outcome</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((e) => (
-                  <AuditRow key={e.seq} entry={e} open={open === e.seq} toggle={() => setOpen(open === e.seq ? null : e.seq)} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {loading && <Loading what="Loading entries" />}
-        {next && !loading && (
-          <button type="button" className="secondary" onClick={() => void load(next)}>
-            Load older entries
-          </button>
-        )}
+        {pages.error ? <ErrorState error={pages.error} retry={pages.reload} /> : null}
+        <DataTable
+          className="dense"
+          columns={['#', 'When', 'Action', 'Actor', ['Target', 'hide-narrow'], 'Outcome', '']}
+          rows={pages.rows}
+          empty={!pages.error && !pages.loading && <p className="muted">No entries match these filters.</p>}
+          row={(e) => <AuditRow key={e.seq} entry={e} open={open === e.seq} toggle={() => setOpen(open === e.seq ? null : e.seq)} />}
+        />
+        <MorePages pages={pages} loading="Loading entries" more="Load older entries" />
       </section>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { pipelineApi, type BindingSpec } from '../../api/pipelines';
 import { useAction } from '../../api/use-action';
+import { Checkbox, Field, FormActions, FormError } from '../../components/form';
 
 const split = (s: string) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))];
 
@@ -28,35 +29,21 @@ export function BindingsForm({ pipelineId, bindings, readOnly, published, onSave
       {!published && <p className="notice">Nothing is published yet: requests routed here are refused until a version is published.</p>}
       <fieldset disabled={readOnly} className="form">
         <legend>Route here</legend>
-        <div className="field">
-          <label htmlFor="bind-aliases">Requests for these model names</label>
+        <Field id="bind-aliases" label="Requests for these model names" help="Clients send one of these as `model`; the pipeline decides which upstream answers.">
           <input id="bind-aliases" value={aliases} onChange={(e) => setAliases(e.target.value)} placeholder="e.g. smart-chat, support-bot" />
-          <small className="help">Clients send one of these as `model`; the pipeline decides which upstream answers.</small>
-        </div>
-        <div className="field">
-          <label htmlFor="bind-keys">Requests with these API key ids</label>
+        </Field>
+        <Field id="bind-keys" label="Requests with these API key ids">
           <input id="bind-keys" value={keys} onChange={(e) => setKeys(e.target.value)} placeholder="none" />
-        </div>
-        <div className="field">
-          <label htmlFor="bind-projects">Requests from these projects</label>
+        </Field>
+        <Field id="bind-projects" label="Requests from these projects">
           <input id="bind-projects" value={projects} onChange={(e) => setProjects(e.target.value)} placeholder="none" />
-        </div>
-        <label className="check">
-          <input type="checkbox" checked={isDefault} onChange={(e) => setDefault(e.target.checked)} /> Every other request (the default pipeline)
-        </label>
+        </Field>
+        <Checkbox checked={isDefault} onChange={setDefault}>
+          Every other request (the default pipeline)
+        </Checkbox>
       </fieldset>
-      {act.error && (
-        <p className="error-text" role="alert">
-          {act.error}
-        </p>
-      )}
-      {!readOnly && (
-        <div className="form-actions">
-          <button type="submit" disabled={act.busy}>
-            {act.busy ? 'Saving…' : 'Save routing'}
-          </button>
-        </div>
-      )}
+      <FormError error={act.error} />
+      {!readOnly && <FormActions busy={act.busy} label="Save routing" />}
     </form>
   );
 }

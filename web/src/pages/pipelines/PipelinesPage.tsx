@@ -4,7 +4,9 @@ import { emptyGraph, pipelineApi, type BindingSpec } from '../../api/pipelines';
 import { useAction } from '../../api/use-action';
 import { useResource } from '../../api/use-resource';
 import { atLeast, useUser } from '../../auth/session';
+import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
+import { Field, FormActions, FormError, RadioRow } from '../../components/form';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { fmtRelative } from '../../format';
 import { Link, useRouter } from '../../router';
@@ -52,47 +54,36 @@ export function PipelinesPage() {
         </Empty>
       ) : (
         <section className="card">
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Pipeline</th>
-                  <th>Running</th>
-                  <th className="hide-narrow">Serves</th>
-                  <th className="hide-narrow">Draft</th>
-                  <th />
+          <DataTable
+            columns={['Pipeline', 'Running', ['Serves', 'hide-narrow'], ['Draft', 'hide-narrow'], '']}
+            rows={rows}
+            row={(p) => {
+              const mine = bindingText(p.bindings);
+              return (
+                <tr key={p.id}>
+                  <td>
+                    <Link to={`/pipelines/${encodeURIComponent(p.id)}`}>{p.name}</Link>
+                    <div className="muted small">
+                      <code>{p.id}</code>
+                      {p.source === 'config' && ' · from the config file'}
+                    </div>
+                    {p.description && <div className="small">{p.description}</div>}
+                  </td>
+                  <td>
+                    {p.running ? <span className="badge ok">v{p.running.version}</span> : p.publishedVersion ? <span className="badge bad">v{p.publishedVersion} not running</span> : <span className="badge warn">not published</span>}
+                    {p.problem && <div className="bad-text small">{p.problem}</div>}
+                  </td>
+                  <td className="hide-narrow small">{mine.length ? mine.join('; ') : <span className="muted">nothing routes here yet</span>}</td>
+                  <td className="hide-narrow small">edited {fmtRelative(p.draftUpdatedAt)}</td>
+                  <td className="row-actions">
+                    <Link to={`/pipelines/${encodeURIComponent(p.id)}`} className="button secondary small">
+                      {canEdit ? 'Edit' : 'View'}
+                    </Link>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {rows.map((p) => {
-                  const mine = bindingText(p.bindings);
-                  return (
-                    <tr key={p.id}>
-                      <td>
-                        <Link to={`/pipelines/${encodeURIComponent(p.id)}`}>{p.name}</Link>
-                        <div className="muted small">
-                          <code>{p.id}</code>
-                          {p.source === 'config' && ' · from the config file'}
-                        </div>
-                        {p.description && <div className="small">{p.description}</div>}
-                      </td>
-                      <td>
-                        {p.running ? <span className="badge ok">v{p.running.version}</span> : p.publishedVersion ? <span className="badge bad">v{p.publishedVersion} not running</span> : <span className="badge warn">not published</span>}
-                        {p.problem && <div className="bad-text small">{p.problem}</div>}
-                      </td>
-                      <td className="hide-narrow small">{mine.length ? mine.join('; ') : <span className="muted">nothing routes here yet</span>}</td>
-                      <td className="hide-narrow small">edited {fmtRelative(p.draftUpdatedAt)}</td>
-                      <td className="row-actions">
-                        <Link to={`/pipelines/${encodeURIComponent(p.id)}`} className="button secondary small">
-                          {canEdit ? 'Edit' : 'View'}
-                        </Link>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            }}
+          />
         </section>
       )}
       <Dialog title="New pipeline" open={creating} onClose={() => setCreating(false)}>
@@ -120,8 +111,7 @@ function NewPipelineForm() {
         if (created) navigate(`/pipelines/${encodeURIComponent(created.id)}`);
       }}
     >
-      <div className="field">
-        <label htmlFor="pl-name">Name</label>
+      <Field id="pl-name" label="Name">
         <input
           id="pl-name"
           required
@@ -132,33 +122,24 @@ function NewPipelineForm() {
           }}
           placeholder="e.g. Resilient chat"
         />
-      </div>
-      <div className="field">
-        <label htmlFor="pl-id">Id</label>
+      </Field>
+      <Field id="pl-id" label="Id" help="Letters, digits, - and _. Used in URLs and usage records.">
         <input id="pl-id" required pattern="[A-Za-z0-9_\-]{1,64}" value={id} onChange={(e) => (setId(e.target.value), setIdEdited(true))} />
-        <small className="help">Letters, digits, - and _. Used in URLs and usage records.</small>
-      </div>
+      </Field>
       <fieldset>
         <legend>Start from</legend>
-        <div className="radio-row">
-          <label className="check">
-            <input type="radio" name="start" checked={start === 'fallback'} onChange={() => setStart('fallback')} /> A fallback between two targets
-          </label>
-          <label className="check">
-            <input type="radio" name="start" checked={start === 'empty'} onChange={() => setStart('empty')} /> An empty canvas
-          </label>
-        </div>
+        <RadioRow
+          name="start"
+          value={start}
+          onChange={setStart}
+          options={[
+            ['fallback', 'A fallback between two targets'],
+            ['empty', 'An empty canvas'],
+          ]}
+        />
       </fieldset>
-      {create.error && (
-        <p className="error-text" role="alert">
-          {create.error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={create.busy}>
-          {create.busy ? 'Creating…' : 'Create and open the editor'}
-        </button>
-      </div>
+      <FormError error={create.error} />
+      <FormActions busy={create.busy} label="Create and open the editor" busyLabel="Creating…" />
     </form>
   );
 }

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import type { PipelineGraph } from '@switchyard/core/pipeline';
 import { pipelineApi } from '../../api/pipelines';
 import { useAction } from '../../api/use-action';
+import { DataTable } from '../../components/DataTable';
+import { Checkbox, Field, FormActions, FormError } from '../../components/form';
 import { fmtMs } from '../../format';
 import type { TestRunResult } from './editor/trace';
 
@@ -37,40 +39,31 @@ export function TestRunPanel({ pipelineId, graph, models, result, onResult }: { 
           if (r) onResult(r);
         }}
       >
-        <div className="field">
-          <label htmlFor="tr-model">Model in the request</label>
+        <Field id="tr-model" label="Model in the request">
           <input id="tr-model" list="tr-models" value={model} onChange={(e) => setModel(e.target.value)} required />
           <datalist id="tr-models">
             {models.map((m) => (
               <option key={m} value={m} />
             ))}
           </datalist>
-        </div>
-        <div className="field">
-          <label htmlFor="tr-message">User message</label>
+        </Field>
+        <Field id="tr-message" label="User message">
           <textarea id="tr-message" rows={3} value={message} onChange={(e) => setMessage(e.target.value)} required />
-        </div>
-        <label className="check">
-          <input type="checkbox" checked={stream} onChange={(e) => setStream(e.target.checked)} /> Stream
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={useMock} onChange={(e) => setUseMock(e.target.checked)} /> Mock every target (no upstream calls, no cost)
-        </label>
-        {run.error && (
-          <p className="error-text" role="alert">
-            {run.error}
-          </p>
-        )}
-        <div className="form-actions">
-          <button type="submit" disabled={run.busy}>
-            {run.busy ? 'Running…' : 'Run'}
-          </button>
+        </Field>
+        <Checkbox checked={stream} onChange={setStream}>
+          Stream
+        </Checkbox>
+        <Checkbox checked={useMock} onChange={setUseMock}>
+          Mock every target (no upstream calls, no cost)
+        </Checkbox>
+        <FormError error={run.error} />
+        <FormActions busy={run.busy} label="Run" busyLabel="Running…">
           {result && (
             <button type="button" className="secondary" onClick={() => onResult(null)}>
               Clear the trace
             </button>
           )}
-        </div>
+        </FormActions>
       </form>
       {result && <RunResult result={result} />}
     </aside>
@@ -105,43 +98,34 @@ function RunResult({ result }: { result: TestRunResult }) {
         </>
       )}
       <h3>Trace</h3>
-      <div className="table-wrap">
-        <table className="dense trace-table">
-          <thead>
-            <tr>
-              <th>Node</th>
-              <th className="num">Start</th>
-              <th className="num">Took</th>
-              <th>What happened</th>
+      <DataTable
+        className="dense trace-table"
+        columns={['Node', ['Start', 'num'], ['Took', 'num'], 'What happened']}
+        rows={result.trace}
+        row={(t, i) => {
+          let depth = 0;
+          for (let p = t.parent; p !== undefined; p = result.trace[p]?.parent) depth++;
+          return (
+            <tr key={i}>
+              <td className="nowrap">
+                <span className="indent" style={{ width: depth * 10 }} />
+                <span className={t.status === 'ok' ? 'good-text' : t.status === 'error' ? 'bad-text' : ''}>{t.status === 'ok' ? '✓' : t.status === 'error' ? '✗' : '…'}</span> <code>{t.nodeId}</code>
+              </td>
+              <td className="num">{Math.round(t.startMs)} ms</td>
+              <td className="num">{t.durationMs !== undefined ? `${Math.round(t.durationMs)} ms` : '—'}</td>
+              <td className="small">
+                {t.decision}
+                {t.error && <div className="bad-text">{t.error.status} {t.error.code ?? t.error.type}</div>}
+                {t.notes?.map((n, j) => (
+                  <div key={j} className="muted">
+                    {n}
+                  </div>
+                ))}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {result.trace.map((t, i) => {
-              let depth = 0;
-              for (let p = t.parent; p !== undefined; p = result.trace[p]?.parent) depth++;
-              return (
-                <tr key={i}>
-                  <td className="nowrap">
-                    <span className="indent" style={{ width: depth * 10 }} />
-                    <span className={t.status === 'ok' ? 'good-text' : t.status === 'error' ? 'bad-text' : ''}>{t.status === 'ok' ? '✓' : t.status === 'error' ? '✗' : '…'}</span> <code>{t.nodeId}</code>
-                  </td>
-                  <td className="num">{Math.round(t.startMs)} ms</td>
-                  <td className="num">{t.durationMs !== undefined ? `${Math.round(t.durationMs)} ms` : '—'}</td>
-                  <td className="small">
-                    {t.decision}
-                    {t.error && <div className="bad-text">{t.error.status} {t.error.code ?? t.error.type}</div>}
-                    {t.notes?.map((n, j) => (
-                      <div key={j} className="muted">
-                        {n}
-                      </div>
-                    ))}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        }}
+      />
     </section>
   );
 }

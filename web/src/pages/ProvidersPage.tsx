@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { api, ApiError } from '../api/client';
 import type { PluginView, ProviderView } from '../api/types';
+import { useAction } from '../api/use-action';
 import { useResource } from '../api/use-resource';
 import { atLeast, useUser } from '../auth/session';
+import { Field, FormActions, FormError, SubmitButton } from '../components/form';
 import { SchemaForm } from '../components/SchemaForm';
 import { Empty, ErrorState, Loading } from '../components/states';
 
@@ -42,8 +44,7 @@ function AddProvider({ plugins, onDone }: { plugins: PluginView[]; onDone: () =>
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   const [settings, setSettings] = useState<Record<string, unknown>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const save = useAction();
   const manifest = plugins.find((p) => p.id === plugin);
   return (
     <form
@@ -51,20 +52,14 @@ function AddProvider({ plugins, onDone }: { plugins: PluginView[]; onDone: () =>
       aria-label="Add provider"
       onSubmit={async (e) => {
         e.preventDefault();
-        setBusy(true);
-        setError(null);
-        try {
+        const created = await save.run(async () => {
           await api('/api/providers', { method: 'POST', body: { id, plugin, name: name || id, settings } });
-          onDone();
-        } catch (err) {
-          setError(err instanceof ApiError ? err.message : String(err));
-        } finally {
-          setBusy(false);
-        }
+          return true;
+        });
+        if (created) onDone();
       }}
     >
-      <div className="field">
-        <label htmlFor="provider-plugin">Type</label>
+      <Field id="provider-plugin" label="Type">
         <select id="provider-plugin" value={plugin} onChange={(e) => (setPlugin(e.target.value), setSettings({}))}>
           {plugins.map((p) => (
             <option key={p.id} value={p.id}>
@@ -72,24 +67,19 @@ function AddProvider({ plugins, onDone }: { plugins: PluginView[]; onDone: () =>
             </option>
           ))}
         </select>
-      </div>
-      <div className="field">
-        <label htmlFor="provider-id">Id</label>
+      </Field>
+      <Field id="provider-id" label="Id" help="Lowercase letters, digits, - _ . — clients can address its models as id/model.">
         <input id="provider-id" required pattern="[a-z0-9][a-z0-9_.\-]{0,63}" placeholder="e.g. openai-main" value={id} onChange={(e) => setId(e.target.value)} />
-        <small className="help">Lowercase letters, digits, - _ . — clients can address its models as id/model.</small>
-      </div>
-      <div className="field">
-        <label htmlFor="provider-name">Display name</label>
+      </Field>
+      <Field id="provider-name" label="Display name">
         <input id="provider-name" value={name} onChange={(e) => setName(e.target.value)} />
-      </div>
+      </Field>
       <fieldset>
         <legend>Settings</legend>
         <SchemaForm schema={manifest?.settingsSchema} value={settings} onChange={setSettings} idPrefix="new-provider" />
       </fieldset>
-      {error && <p className="error-text" role="alert">{error}</p>}
-      <button type="submit" disabled={busy}>
-        {busy ? 'Saving…' : 'Create provider'}
-      </button>
+      <FormError error={save.error} />
+      <SubmitButton busy={save.busy} label="Create provider" />
     </form>
   );
 }
@@ -159,7 +149,7 @@ function ProviderCard({ provider, plugin, onChange, canEdit }: { provider: Provi
         </div>
       )}
       {editing && plugin && <ProviderSettings provider={provider} plugin={plugin} onDone={() => (setEditing(false), onChange())} />}
-      {error && <p className="error-text" role="alert">{error}</p>}
+      <FormError error={error} />
       <h3>Credentials</h3>
       {provider.credentials.length === 0 ? (
         <p className="muted">No credentials{plugin?.credentialSchema ? ' — add one so requests can reach the upstream.' : ' (this provider needs none).'}</p>
@@ -231,17 +221,15 @@ function AddCredential({ provider, plugin, onDone }: { provider: ProviderView; p
         }
       }}
     >
-      <div className="field">
-        <label htmlFor={`cred-name-${provider.id}`}>Name</label>
+      <Field id={`cred-name-${provider.id}`} label="Name">
         <input id={`cred-name-${provider.id}`} required value={name} onChange={(e) => setName(e.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor={`cred-weight-${provider.id}`}>Weight</label>
+      </Field>
+      <Field id={`cred-weight-${provider.id}`} label="Weight">
         <input id={`cred-weight-${provider.id}`} type="number" min={0} max={1000} value={weight} onChange={(e) => setWeight(Number(e.target.value))} />
-      </div>
+      </Field>
       <SchemaForm schema={plugin.credentialSchema} value={secret} onChange={setSecret} idPrefix={`cred-${provider.id}`} />
       <p className="muted small">Secrets are encrypted at rest (AES-256-GCM) and never shown again.</p>
-      {error && <p className="error-text" role="alert">{error}</p>}
+      <FormError error={error} />
       <button type="submit">Save credential</button>
     </form>
   );
@@ -250,38 +238,27 @@ function AddCredential({ provider, plugin, onDone }: { provider: ProviderView; p
 function ProviderSettings({ provider, plugin, onDone }: { provider: ProviderView; plugin: PluginView; onDone: () => void }) {
   const [settings, setSettings] = useState<Record<string, unknown>>(provider.settings ?? {});
   const [name, setName] = useState(provider.name);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const save = useAction();
   return (
     <form
       className="form inline-form"
       aria-label={`Settings of ${provider.id}`}
       onSubmit={async (e) => {
         e.preventDefault();
-        setBusy(true);
-        setError(null);
-        try {
+        const saved = await save.run(async () => {
           await api(`/api/providers/${provider.id}`, { method: 'PATCH', body: { name, settings } });
-          onDone();
-        } catch (err) {
-          setError(err instanceof ApiError ? err.message : String(err));
-        } finally {
-          setBusy(false);
-        }
+          return true;
+        });
+        if (saved) onDone();
       }}
     >
-      <div className="field">
-        <label htmlFor={`pname-${provider.id}`}>Display name</label>
+      <Field id={`pname-${provider.id}`} label="Display name">
         <input id={`pname-${provider.id}`} value={name} onChange={(e) => setName(e.target.value)} />
-      </div>
+      </Field>
       <SchemaForm schema={plugin.settingsSchema} value={settings} onChange={setSettings} idPrefix={`set-${provider.id}`} />
       {provider.source === 'config' && <p className="muted small">This provider comes from the config file: a restart applies the file again.</p>}
-      {error && <p className="error-text" role="alert">{error}</p>}
-      <div className="form-actions">
-        <button type="submit" disabled={busy}>
-          {busy ? 'Saving…' : 'Save settings'}
-        </button>
-      </div>
+      <FormError error={save.error} />
+      <FormActions busy={save.busy} label="Save settings" />
     </form>
   );
 }

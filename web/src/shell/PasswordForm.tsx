@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api/client';
 import { useAction } from '../api/use-action';
+import { Field, FormActions, FormError } from '../components/form';
 
 /** The signed-in user's own password; other sessions of theirs end, this one stays. */
 export function PasswordForm({ onDone }: { onDone: () => void }) {
@@ -22,30 +23,18 @@ export function PasswordForm({ onDone }: { onDone: () => void }) {
         if (ok) onDone();
       }}
     >
-      <div className="field">
-        <label htmlFor="pw-current">Current password</label>
+      <Field id="pw-current" label="Current password">
         <input id="pw-current" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor="pw-new">New password</label>
+      </Field>
+      <Field id="pw-new" label="New password" help="At least 10 characters. Your other sessions are signed out.">
         <input id="pw-new" type="password" autoComplete="new-password" required minLength={10} value={next} onChange={(e) => setNext(e.target.value)} />
-        <small className="help">At least 10 characters. Your other sessions are signed out.</small>
-      </div>
-      <div className="field">
-        <label htmlFor="pw-again">Repeat the new password</label>
+      </Field>
+      <Field id="pw-again" label="Repeat the new password">
         <input id="pw-again" type="password" autoComplete="new-password" required value={again} onChange={(e) => setAgain(e.target.value)} aria-invalid={mismatch} />
         {mismatch && <small className="error-text">The passwords differ.</small>}
-      </div>
-      {save.error && (
-        <p className="error-text" role="alert">
-          {save.error}
-        </p>
-      )}
-      <div className="form-actions">
-        <button type="submit" disabled={save.busy || mismatch}>
-          {save.busy ? 'Saving…' : 'Change password'}
-        </button>
-      </div>
+      </Field>
+      <FormError error={save.error} />
+      <FormActions busy={save.busy} disabled={mismatch} label="Change password" />
     </form>
   );
 }

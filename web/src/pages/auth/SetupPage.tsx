@@ -1,7 +1,9 @@
 import { useState } from 'react';
-import { api, ApiError } from '../../api/client';
+import { api } from '../../api/client';
+import { useAction } from '../../api/use-action';
 import { useSession, type SignInAnswer } from '../../auth/session';
 import { Brand } from '../../components/Brand';
+import { Field, FormError, SubmitButton } from '../../components/form';
 import { useRouter } from '../../router';
 
 /**
@@ -17,8 +19,7 @@ export function SetupPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const setup = useAction();
   const mismatch = confirm !== '' && confirm !== password;
   return (
     <main className="auth-screen">
@@ -28,17 +29,11 @@ export function SetupPage() {
         onSubmit={async (e) => {
           e.preventDefault();
           if (mismatch) return;
-          setBusy(true);
-          setError(null);
-          try {
+          await setup.run(async () => {
             const answer = await api<SignInAnswer>('/api/setup', { method: 'POST', body: { token: token.trim(), email, password, ...(name.trim() ? { name: name.trim() } : {}) } });
             navigate('/', { replace: true });
             signedIn(answer);
-          } catch (err) {
-            setError(err instanceof ApiError ? err.message : String(err));
-          } finally {
-            setBusy(false);
-          }
+          });
         }}
       >
         <Brand />
@@ -49,38 +44,27 @@ export function SetupPage() {
             Open the setup link the server printed when it started (it holds a one-time token), or paste the token below. Restarting the server prints a new one.
           </p>
         )}
-        <div className="field" hidden={Boolean(fromUrl)}>
-          <label htmlFor="setup-token">Setup token</label>
+        <Field id="setup-token" label="Setup token" hidden={Boolean(fromUrl)}>
           <input id="setup-token" required autoComplete="off" spellCheck={false} value={token} onChange={(e) => setToken(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="setup-name">Your name</label>
+        </Field>
+        <Field id="setup-name" label="Your name">
           <input id="setup-name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="setup-email">Email</label>
+        </Field>
+        <Field id="setup-email" label="Email">
           <input id="setup-email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="setup-password">Password</label>
+        </Field>
+        <Field id="setup-password" label="Password">
           <input id="setup-password" type="password" autoComplete="new-password" required minLength={10} value={password} onChange={(e) => setPassword(e.target.value)} aria-describedby="setup-password-help" />
           <small id="setup-password-help" className="help">
             At least 10 characters; a long passphrase is best.
           </small>
-        </div>
-        <div className="field">
-          <label htmlFor="setup-confirm">Repeat the password</label>
+        </Field>
+        <Field id="setup-confirm" label="Repeat the password">
           <input id="setup-confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} aria-invalid={mismatch} />
           {mismatch && <small className="error-text">The passwords differ.</small>}
-        </div>
-        {error && (
-          <p className="error-text" role="alert">
-            {error}
-          </p>
-        )}
-        <button type="submit" className="wide" disabled={busy || mismatch}>
-          {busy ? 'Creating…' : 'Create owner and sign in'}
-        </button>
+        </Field>
+        <FormError error={setup.error} />
+        <SubmitButton className="wide" busy={setup.busy} disabled={mismatch} label="Create owner and sign in" busyLabel="Creating…" />
       </form>
     </main>
   );

@@ -12,6 +12,7 @@ describe('form parts', () => {
     expect(html(h(Field, { id: 'x', label: 'Name', help: 'Shown to people.', hidden: true, children: h('input', { id: 'x' }) }))).toBe(
       '<div class="field" hidden=""><label for="x">Name</label><input id="x"/><small class="help">Shown to people.</small></div>',
     );
+    expect(html(h(Field, { id: 'f', label: 'Find', inline: true, children: h('input', { id: 'f', type: 'search' }) }))).toBe('<div class="field inline"><label for="f">Find</label><input id="f" type="search"/></div>');
   });
 
   it('FormError announces a message and is nothing without one', () => {

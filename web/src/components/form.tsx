@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 
-/** A labelled control: the label names the control with `id` (give the control that id), an optional hint below. */
-export function Field({ id, label, help, hidden, children }: { id: string; label: ReactNode; help?: ReactNode; hidden?: boolean; children: ReactNode }) {
+/** A labelled control: the label names the control with `id` (give the control that id), an optional hint below; `inline` puts the label beside it. */
+export function Field({ id, label, help, hidden, inline, children }: { id: string; label: ReactNode; help?: ReactNode; hidden?: boolean; inline?: boolean; children: ReactNode }) {
   return (
-    <div className="field" hidden={hidden}>
+    <div className={inline ? 'field inline' : 'field'} hidden={hidden}>
       <label htmlFor={id}>{label}</label>
       {children}
       {help && <small className="help">{help}</small>}

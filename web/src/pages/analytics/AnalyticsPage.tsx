@@ -3,6 +3,7 @@ import { DIMENSIONS, query, RANGES, type AnalyticsMetrics, type BreakdownRow, ty
 import { api } from '../../api/client';
 import { useResource } from '../../api/use-resource';
 import { Stat, TimeChart } from '../../components/charts';
+import { DataTable } from '../../components/DataTable';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { fmtCompact, fmtCredits, fmtInt, fmtMs, fmtPercent } from '../../format';
 import { EventsTable } from './EventsTable';
@@ -148,47 +149,35 @@ function Breakdown({ by, state, onPick, filtered, csvHref }: { by: Dimension; st
   const max = Math.max(...rows.map((r) => r.requests), 1);
   return (
     <>
-      <div className="table-wrap">
-        <table className="dense">
-          <thead>
-            <tr>
-              <th>{DIMENSION_LABEL[by]}</th>
-              <th className="num">Requests</th>
-              <th className="num">Errors</th>
-              <th className="num">Tokens</th>
-              <th className="num">Cost</th>
-              <th className="num hide-narrow">Charged</th>
-              <th className="num hide-narrow">p95</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.key ?? '(none)'}>
-                <td>
-                  {r.key === null ? (
-                    <span className="muted">(none)</span>
-                  ) : filtered ? (
-                    <code>{r.key}</code>
-                  ) : (
-                    <button type="button" className="link-button" title={`Show only ${r.key}`} onClick={() => onPick(r.key!)}>
-                      <code>{r.key}</code>
-                    </button>
-                  )}
-                  <div className="bar" aria-hidden="true">
-                    <span style={{ width: `${(r.requests / max) * 100}%` }} />
-                  </div>
-                </td>
-                <td className="num">{fmtInt(r.requests)}</td>
-                <td className="num">{r.errors ? `${fmtInt(r.errors)} (${fmtPercent(r.errorRate)})` : '0'}</td>
-                <td className="num">{fmtCompact(r.totalTokens)}</td>
-                <td className="num">{fmtCredits(r.costMicros)}</td>
-                <td className="num hide-narrow">{fmtCredits(r.creditsMicros)}</td>
-                <td className="num hide-narrow">{fmtMs(r.latencyMs?.p95)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        className="dense"
+        columns={[DIMENSION_LABEL[by], ['Requests', 'num'], ['Errors', 'num'], ['Tokens', 'num'], ['Cost', 'num'], ['Charged', 'num hide-narrow'], ['p95', 'num hide-narrow']]}
+        rows={rows}
+        row={(r) => (
+          <tr key={r.key ?? '(none)'}>
+            <td>
+              {r.key === null ? (
+                <span className="muted">(none)</span>
+              ) : filtered ? (
+                <code>{r.key}</code>
+              ) : (
+                <button type="button" className="link-button" title={`Show only ${r.key}`} onClick={() => onPick(r.key!)}>
+                  <code>{r.key}</code>
+                </button>
+              )}
+              <div className="bar" aria-hidden="true">
+                <span style={{ width: `${(r.requests / max) * 100}%` }} />
+              </div>
+            </td>
+            <td className="num">{fmtInt(r.requests)}</td>
+            <td className="num">{r.errors ? `${fmtInt(r.errors)} (${fmtPercent(r.errorRate)})` : '0'}</td>
+            <td className="num">{fmtCompact(r.totalTokens)}</td>
+            <td className="num">{fmtCredits(r.costMicros)}</td>
+            <td className="num hide-narrow">{fmtCredits(r.creditsMicros)}</td>
+            <td className="num hide-narrow">{fmtMs(r.latencyMs?.p95)}</td>
+          </tr>
+        )}
+      />
       <p className="small muted">
         Click a name to filter everything on this page to it. <a href={csvHref} download>Download this breakdown as CSV</a>.
       </p>

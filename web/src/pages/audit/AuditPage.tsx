@@ -5,6 +5,7 @@ import type { AuditEntry, AuditVerification } from '../../api/identity';
 import { useAction } from '../../api/use-action';
 import { usePages } from '../../api/use-pages';
 import { DataTable } from '../../components/DataTable';
+import { Field, FormError } from '../../components/form';
 import { ErrorState, MorePages } from '../../components/states';
 import { fmtTime } from '../../format';
 
@@ -55,11 +56,7 @@ export function AuditPage() {
           </a>
         </div>
       </header>
-      {verify.error && (
-        <p className="error-text" role="alert">
-          {verify.error}
-        </p>
-      )}
+      <FormError error={verify.error} />
       {verification && (
         <div className={`banner ${verification.ok ? 'ok' : 'bad'}`} role="status">
           {verification.ok ? (
@@ -81,35 +78,29 @@ export function AuditPage() {
           setFilters(draft);
         }}
       >
-        <div className="field">
-          <label htmlFor="audit-action">Action</label>
+        <Field id="audit-action" label="Action">
           <input id="audit-action" value={draft.action} onChange={set('action')} placeholder="e.g. key.* or auth.login" />
-        </div>
-        <div className="field">
-          <label htmlFor="audit-actor">Actor id</label>
+        </Field>
+        <Field id="audit-actor" label="Actor id">
           <input id="audit-actor" value={draft.actor} onChange={set('actor')} placeholder="user or key id" />
-        </div>
-        <div className="field">
-          <label htmlFor="audit-target">Target type</label>
+        </Field>
+        <Field id="audit-target" label="Target type">
           <input id="audit-target" value={draft.targetType} onChange={set('targetType')} placeholder="e.g. user, api_key" />
-        </div>
-        <div className="field">
-          <label htmlFor="audit-outcome">Outcome</label>
+        </Field>
+        <Field id="audit-outcome" label="Outcome">
           <select id="audit-outcome" value={draft.outcome} onChange={set('outcome')}>
             <option value="">any</option>
             <option value="success">success</option>
             <option value="failure">failure</option>
             <option value="denied">denied</option>
           </select>
-        </div>
-        <div className="field">
-          <label htmlFor="audit-from">From</label>
+        </Field>
+        <Field id="audit-from" label="From">
           <input id="audit-from" type="date" value={draft.from} onChange={set('from')} />
-        </div>
-        <div className="field">
-          <label htmlFor="audit-to">To</label>
+        </Field>
+        <Field id="audit-to" label="To">
           <input id="audit-to" type="date" value={draft.to} onChange={set('to')} />
-        </div>
+        </Field>
         <div className="form-actions">
           <button type="submit">Apply</button>
           <button type="button" className="secondary" onClick={() => (setDraft(EMPTY), setFilters(EMPTY))}>

@@ -54,10 +54,9 @@ function ModelsPanel() {
   return (
     <section className="card" aria-label="Models">
       <div className="card-head">
-        <div className="field inline">
-          <label htmlFor="model-filter">Find</label>
+        <Field id="model-filter" label="Find" inline>
           <input id="model-filter" type="search" placeholder="model, provider or alias" value={filter} onChange={(e) => setFilter(e.target.value)} />
-        </div>
+        </Field>
         {canEdit && (
           <button type="button" onClick={() => setEditing('new')} disabled={providers.data!.data.length === 0} title={providers.data!.data.length === 0 ? 'Add a provider first' : undefined}>
             Add model

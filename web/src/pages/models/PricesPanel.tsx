@@ -53,10 +53,9 @@ export function PricesPanel() {
         </p>
       )}
       <div className="card-head">
-        <div className="field inline">
-          <label htmlFor="price-filter">Find</label>
+        <Field id="price-filter" label="Find" inline>
           <input id="price-filter" type="search" placeholder="model or provider (searches every list price)" value={filter} onChange={(e) => setFilter(e.target.value)} />
-        </div>
+        </Field>
         {canEdit && (
           <button type="button" onClick={() => setEditing('new')}>
             Add price

@@ -5,6 +5,7 @@ import type { PluginView, RefusedPluginView } from '../api/types';
 import { useAction } from '../api/use-action';
 import { useResource } from '../api/use-resource';
 import { atLeast, useUser } from '../auth/session';
+import { FormError } from '../components/form';
 import { SchemaForm } from '../components/SchemaForm';
 import { Empty, ErrorState, Loading } from '../components/states';
 import { Link } from '../router';
@@ -139,11 +140,7 @@ function BillingRuleForm({ plugin, active, current, canEdit, onSaved }: { plugin
         <legend>{active ? 'Settings of the active rule' : 'Settings'}</legend>
         <SchemaForm schema={plugin.settingsSchema} value={settings} onChange={setSettings} idPrefix={`rule-${plugin.id}`} />
       </fieldset>
-      {save.error && (
-        <p className="error-text" role="alert">
-          {save.error}
-        </p>
-      )}
+      <FormError error={save.error} />
       {done && <p className="banner ok small" role="status">Saved: new requests are billed with {active ? 'these settings' : 'this rule'}.</p>}
       {canEdit ? (
         <div className="form-actions">

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { PipelineGraph } from '@switchyard/core/pipeline';
 import { pipelineApi, type PublishedVersion, type VersionInfo } from '../../api/pipelines';
 import { useAction } from '../../api/use-action';
+import { FormError } from '../../components/form';
 import { ErrorState, Loading } from '../../components/states';
 import { fmtTime } from '../../format';
 import { diffGraphs } from './editor/diff';
@@ -39,16 +40,8 @@ export function HistoryPanel({
     <aside className="side-panel" aria-label="Version history">
       <h2>Versions</h2>
       {list.length === 0 && <p className="muted">Nothing published yet. Publish the draft to create version 1.</p>}
-      {compare.error && (
-        <p className="error-text" role="alert">
-          {compare.error}
-        </p>
-      )}
-      {rollback.error && (
-        <p className="error-text" role="alert">
-          {rollback.error}
-        </p>
-      )}
+      <FormError error={compare.error} />
+      <FormError error={rollback.error} />
       {list.map((v) => {
         const previous = list.find((x) => x.version < v.version);
         return (

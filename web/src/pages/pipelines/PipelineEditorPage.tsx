@@ -7,6 +7,7 @@ import { useAction } from '../../api/use-action';
 import { useResource } from '../../api/use-resource';
 import { atLeast, useUser } from '../../auth/session';
 import { Dialog } from '../../components/Dialog';
+import { FormError } from '../../components/form';
 import { SchemaFormOptionsProvider, type SchemaFormOptions } from '../../components/SchemaForm';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { fmtRelative } from '../../format';
@@ -259,11 +260,7 @@ function PublishForm({ issues, checking, dirty, next, publish, onSelectIssue }: 
         <label htmlFor="publish-note">Note</label>
         <input id="publish-note" maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} placeholder="what changed, for the history" />
       </div>
-      {act.error && (
-        <p className="error-text" role="alert">
-          {act.error}
-        </p>
-      )}
+      <FormError error={act.error} />
       <div className="form-actions">
         <button type="submit" disabled={act.busy || checking || issues.length > 0}>
           {act.busy ? 'Publishing…' : checking ? 'Checking the graph…' : `Publish version ${next}`}

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import { streamChat, type StreamStats } from '../../api/stream';
+import { FormError } from '../../components/form';
 import { errorMessage } from '../../format';
 import { CodeView } from './CodeView';
 import { ModelSelect } from './ModelSelect';
@@ -190,11 +191,7 @@ export function ChatPanel({ models }: { models: PlaygroundModel[] }) {
                 {c.model}
                 {m?.kind === 'pipeline' && <span className="tag">pipeline</span>}
               </h3>
-              {c.error && (
-                <p className="error-text" role="alert">
-                  {c.error}
-                </p>
-              )}
+              <FormError error={c.error} />
               {c.result?.reasoning && <pre className="reasoning">{c.result.reasoning}</pre>}
               <div className="answer">{c.result?.text || (c.running ? '…' : !c.error && !c.result?.toolCalls.length ? <span className="muted">No answer yet.</span> : null)}</div>
               {c.result?.toolCalls.map((t, k) => (

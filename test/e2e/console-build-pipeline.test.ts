@@ -207,7 +207,7 @@ describe('console: sign in, create a key, build and publish a fallback pipeline'
     await history.getByText('No change in behaviour').waitFor();
     page.once('dialog', (d) => void d.accept());
     await history.getByRole('button', { name: 'Roll back to v1' }).click();
-    await page.getByText('v3 running').waitFor();
+    await page.getByText('v3 running', { exact: true }).waitFor(); // the badge, not the history entry 'v3 running rollback to v1'
     await history.getByText('rollback to v1').waitFor();
     const stored = await adminCall<{ publishedVersion: number }>(gw, 'GET', '/api/pipelines/resilient-chat');
     expect(stored.publishedVersion).toBe(3);

@@ -115,7 +115,7 @@ describe.runIf(pg)('two gateway instances on one PostgreSQL database', () => {
     await topUp(a, 'user:abandoned', 1000);
     const past = Date.now() - 10_000;
     for (let i = 0; i < 20; i++) {
-      const r = await reserve(a.db, { accountId: 'user:abandoned', requestId: `crashed-${i}`, attempt: 1, readsPeriodUsage: false, ttlMs: 1000, now: past, amountFor: () => 50 });
+      const r = await reserve(a.billing.ledger, { accountId: 'user:abandoned', requestId: `crashed-${i}`, attempt: 1, readsPeriodUsage: false, ttlMs: 1000, now: past, amountFor: () => 50 });
       expect(r.ok).toBe(true);
     }
     expect(await balanceOf(a, 'user:abandoned')).toEqual(expect.objectContaining({ balance: 0, held: 1000 }));

@@ -39,7 +39,7 @@ describe.each(await storageBackends())('crash recovery (%s)', (backend) => {
     // An instance reserved for three requests an hour ago, then died before settling them.
     const anHourAgo = Date.now() - 3_600_000;
     for (let i = 0; i < 3; i++) {
-      const r = await reserve(gw.db, { accountId: 'user:crash', requestId: `lost-${i}`, attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, now: anHourAgo, amountFor: () => 200 });
+      const r = await reserve(gw.billing.ledger, { accountId: 'user:crash', requestId: `lost-${i}`, attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, now: anHourAgo, amountFor: () => 200 });
       expect(r.ok).toBe(true);
     }
     expect(await balanceOf(gw, 'user:crash')).toEqual(expect.objectContaining({ balance: 400, held: 600 }));
@@ -57,8 +57,8 @@ describe.each(await storageBackends())('crash recovery (%s)', (backend) => {
   it('periodic reconciliation releases only holds past their time to live', async () => {
     await topUp(gw, 'user:slowpoke', 1000);
     const now = Date.now();
-    await reserve(gw.db, { accountId: 'user:slowpoke', requestId: 'old', attempt: 1, readsPeriodUsage: false, ttlMs: 1000, now: now - 5000, amountFor: () => 100 });
-    await reserve(gw.db, { accountId: 'user:slowpoke', requestId: 'fresh', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, now, amountFor: () => 100 });
+    await reserve(gw.billing.ledger, { accountId: 'user:slowpoke', requestId: 'old', attempt: 1, readsPeriodUsage: false, ttlMs: 1000, now: now - 5000, amountFor: () => 100 });
+    await reserve(gw.billing.ledger, { accountId: 'user:slowpoke', requestId: 'fresh', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, now, amountFor: () => 100 });
     expect((await gw.billing.reconcile(now)).holds).toBe(1);
     expect(await balanceOf(gw, 'user:slowpoke')).toEqual(expect.objectContaining({ balance: 900, held: 100 }));
     expect((await gw.billing.reconcile(now + 61_000)).holds).toBe(1);
@@ -70,18 +70,18 @@ describe.each(await storageBackends())('crash recovery (%s)', (backend) => {
   it('settles a request that outlived its hold from the balance, never below zero', async () => {
     await topUp(gw, 'user:late', 100);
     const now = Date.now();
-    const r = await reserve(gw.db, { accountId: 'user:late', requestId: 'late', attempt: 1, readsPeriodUsage: false, ttlMs: 10, now: now - 1000, amountFor: () => 80 });
+    const r = await reserve(gw.billing.ledger, { accountId: 'user:late', requestId: 'late', attempt: 1, readsPeriodUsage: false, ttlMs: 10, now: now - 1000, amountFor: () => 80 });
     if (!r.ok) throw new Error('reserve failed');
     await gw.billing.reconcile(now);
     expect((await balanceOf(gw, 'user:late')).balance).toBe(100);
     // The answer finally arrives and costs 60: the hold is gone, so the balance pays.
-    const s1 = await settle(gw.db, { accountId: 'user:late', holdId: r.holdId, reserved: 80, requestId: 'late', attempt: 1, readsPeriodUsage: false, details, budgets: [], chargeFor: () => ({ charged: 60, gross: 60, tokens: 15 }) });
+    const s1 = await settle(gw.billing.ledger, { accountId: 'user:late', holdId: r.holdId, reserved: 80, requestId: 'late', attempt: 1, readsPeriodUsage: false, details, budgets: [], chargeFor: () => ({ charged: 60, gross: 60, tokens: 15 }) });
     expect(s1).toMatchObject({ charged: 60, collected: 60, heldAtSettle: false });
     // A second late answer costs more than what is left: only what is there is taken.
-    const r2 = await reserve(gw.db, { accountId: 'user:late', requestId: 'late2', attempt: 1, readsPeriodUsage: false, ttlMs: 10, now: now - 1000, amountFor: () => 30 });
+    const r2 = await reserve(gw.billing.ledger, { accountId: 'user:late', requestId: 'late2', attempt: 1, readsPeriodUsage: false, ttlMs: 10, now: now - 1000, amountFor: () => 30 });
     if (!r2.ok) throw new Error('reserve failed');
     await gw.billing.reconcile(now);
-    const s2 = await settle(gw.db, { accountId: 'user:late', holdId: r2.holdId, reserved: 30, requestId: 'late2', attempt: 1, readsPeriodUsage: false, details, budgets: [], chargeFor: () => ({ charged: 70, gross: 70, tokens: 15 }) });
+    const s2 = await settle(gw.billing.ledger, { accountId: 'user:late', holdId: r2.holdId, reserved: 30, requestId: 'late2', attempt: 1, readsPeriodUsage: false, details, budgets: [], chargeFor: () => ({ charged: 70, gross: 70, tokens: 15 }) });
     expect(s2).toMatchObject({ charged: 70, collected: 40 });
     expect((await balanceOf(gw, 'user:late')).balance).toBe(0);
     await expectBooksBalanced(gw);
@@ -90,11 +90,11 @@ describe.each(await storageBackends())('crash recovery (%s)', (backend) => {
   it('returns a hold once, however many settlers and reconcilers race for it', async () => {
     await topUp(gw, 'user:racing', 500);
     const now = Date.now();
-    const r = await reserve(gw.db, { accountId: 'user:racing', requestId: 'race', attempt: 1, readsPeriodUsage: false, ttlMs: 1, now: now - 100, amountFor: () => 300 });
+    const r = await reserve(gw.billing.ledger, { accountId: 'user:racing', requestId: 'race', attempt: 1, readsPeriodUsage: false, ttlMs: 1, now: now - 100, amountFor: () => 300 });
     if (!r.ok) throw new Error('reserve failed');
     await Promise.all([
       gw.billing.reconcile(now),
-      release(gw.db, { accountId: 'user:racing', holdId: r.holdId, reserved: 300, requestId: 'race', attempt: 1, details }),
+      release(gw.billing.ledger, { accountId: 'user:racing', holdId: r.holdId, reserved: 300, requestId: 'race', attempt: 1, details }),
       gw.billing.reconcile(now),
     ]);
     expect(await balanceOf(gw, 'user:racing')).toEqual(expect.objectContaining({ balance: 500, held: 0 }));

@@ -1,6 +1,7 @@
 import type { GatewayError } from '@switchyard/core';
 import type { BillingContext, Logger, PeriodUsage, PriceCard } from '@switchyard/spec';
 import type { Db } from '../db/connect';
+import type { LedgerWriter } from './ledger/ledger-batch';
 import type { AttemptBilling, AttemptRecord, AttemptStart, GatewayHooks } from '../dispatch/hooks';
 import { attemptUsage, tokensOf } from './attempt-usage';
 import { bindWindows, crossings, enforceHardLimits, type BoundBudget, type BudgetBook } from './budgets/budget-guard';
@@ -18,6 +19,8 @@ import { measureRequest, type RequestMeasure } from './tokens/measure-request';
 
 export interface HookDeps {
   db: Db;
+  /** Runs the ledger's units of work (reserve, settle, release): group-committed on the request path. */
+  ledger: LedgerWriter;
   logger: Logger;
   events: BillingEvents;
   rules: RuleHost;
@@ -73,7 +76,7 @@ export function billingHooks(deps: HookDeps): GatewayHooks {
       const measure = measureRequest(start.endpoint, start.request, tok, price?.maxOutputTokens ?? s.defaultMaxOutputTokens);
       const rule = deps.rules.active(s.rule);
       const card = price?.price ?? {};
-      const held = await reserve(deps.db, {
+      const held = await reserve(deps.ledger, {
         accountId: payer,
         requestId: start.requestId,
         attempt: start.attempt,
@@ -124,7 +127,7 @@ async function settleAttempt(deps: HookDeps, start: AttemptStart, token: Attempt
 
   if (!used) {
     // Nothing was delivered: everything held goes back.
-    if (token.payer) await release(deps.db, { accountId: token.payer, holdId: token.holdId, reserved: token.reserved, requestId: start.requestId, attempt: start.attempt, details: details(0) });
+    if (token.payer) await release(deps.ledger, { accountId: token.payer, holdId: token.holdId, reserved: token.reserved, requestId: start.requestId, attempt: start.attempt, details: details(0) });
     return base;
   }
 
@@ -138,7 +141,7 @@ async function settleAttempt(deps: HookDeps, start: AttemptStart, token: Attempt
   if (token.payer) {
     const payer = token.payer;
     const rule = token.rule!;
-    const settled = await settle(deps.db, {
+    const settled = await settle(deps.ledger, {
       accountId: payer,
       holdId: token.holdId,
       reserved: token.reserved,

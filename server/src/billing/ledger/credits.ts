@@ -82,7 +82,8 @@ export async function adjust(db: Db, accountId: string, amount: number, memo: st
 
 /**
  * Marks spending against the payer's expiring grants, soonest expiry first, so that what expires
- * is only what was never used. Runs inside the settling transaction.
+ * is only what was never used. Runs inside the settling transaction; marking a batch's total at
+ * once marks the same grants as marking each charge in turn.
  */
 export async function consumeGrants(trx: Db, accountId: string, spent: number, now: number): Promise<void> {
   let left = spent;
@@ -93,7 +94,7 @@ export async function consumeGrants(trx: Db, accountId: string, spent: number, n
     .whereNotNull('expires_at')
     .andWhere('expires_at', '>', now)
     .orderBy('expires_at')
-    .limit(20)
+    .orderBy('id')
     .select('id', 'remaining');
   for (const g of grants) {
     if (left <= 0) break;

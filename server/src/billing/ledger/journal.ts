@@ -14,12 +14,17 @@ export interface EntryMeta {
   at?: number;
 }
 
+export interface EntryRows {
+  entry: Record<string, unknown>;
+  lines: Array<{ entry_id: string; account_id: string; amount: number }>;
+}
+
 /**
- * Writes one journal entry inside the caller's transaction. Double entry: the lines must sum to
- * zero, or nothing is written (a bug here must never reach the books). Zero lines are left out;
- * an entry whose lines are all zero is not written at all.
+ * The rows of one journal entry, checked. Double entry: the lines must sum to zero, or this
+ * throws (a bug here must never reach the books). Zero lines are left out; an entry whose lines
+ * are all zero is no entry at all (undefined).
  */
-export async function postEntry(trx: Db, meta: EntryMeta, lines: Array<{ account: string; amount: number }>): Promise<string | undefined> {
+export function entryRows(meta: EntryMeta, lines: Array<{ account: string; amount: number }>): EntryRows | undefined {
   const kept = lines.filter((l) => l.amount !== 0);
   let sum = 0;
   for (const l of kept) {
@@ -29,16 +34,26 @@ export async function postEntry(trx: Db, meta: EntryMeta, lines: Array<{ account
   if (sum !== 0) throw new Error(`journal entry '${meta.kind}' does not balance (sum ${sum})`);
   if (kept.length === 0) return undefined;
   const id = newId('je');
-  await trx('billing_journal').insert({
-    id,
-    kind: meta.kind,
-    account_id: meta.accountId,
-    request_id: meta.requestId ?? null,
-    hold_id: meta.holdId ?? null,
-    memo: meta.memo ?? null,
-    created_by: meta.createdBy ?? null,
-    created_at: meta.at ?? Date.now(),
-  });
-  await trx('billing_journal_lines').insert(kept.map((l) => ({ entry_id: id, account_id: l.account, amount: l.amount })));
-  return id;
+  return {
+    entry: {
+      id,
+      kind: meta.kind,
+      account_id: meta.accountId,
+      request_id: meta.requestId ?? null,
+      hold_id: meta.holdId ?? null,
+      memo: meta.memo ?? null,
+      created_by: meta.createdBy ?? null,
+      created_at: meta.at ?? Date.now(),
+    },
+    lines: kept.map((l) => ({ entry_id: id, account_id: l.account, amount: l.amount })),
+  };
+}
+
+/** Writes one journal entry (see entryRows) inside the caller's transaction. */
+export async function postEntry(trx: Db, meta: EntryMeta, lines: Array<{ account: string; amount: number }>): Promise<string | undefined> {
+  const rows = entryRows(meta, lines);
+  if (!rows) return undefined;
+  await trx('billing_journal').insert(rows.entry);
+  await trx('billing_journal_lines').insert(rows.lines);
+  return rows.entry.id as string;
 }

@@ -5,10 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageBackends } from '../../../../test/support/backends';
 import { createTempDatabase, type TempDatabase } from '../../../../test/support/postgres';
 import { openDatabase, type Db } from '../../db/connect';
+
 import { addSpendAndRead, readSpend, spentIn } from '../budgets/budget-usage';
 import { payerOf, SYSTEM } from './accounts';
 import { addCredit, adjust, expireGrants } from './credits';
 import { release, reserve, settle } from './holds';
+import { createLedgerWriter, type LedgerWriter } from './ledger-batch';
 import { postEntry } from './journal';
 import { readPeriodUsage } from './period-usage';
 import { audit, getAccount, lineBalances } from './queries';
@@ -28,6 +30,7 @@ describe('payerOf', () => {
 
 describe.each(await storageBackends())('ledger (%s)', (backend) => {
   let db: Db;
+  let tx: LedgerWriter;
   let temp: TempDatabase | undefined;
   let dir: string;
 
@@ -35,6 +38,7 @@ describe.each(await storageBackends())('ledger (%s)', (backend) => {
     temp = backend === 'postgres' ? await createTempDatabase() : undefined;
     dir = mkdtempSync(path.join(tmpdir(), 'sy-ledger-'));
     db = await openDatabase({ databaseUrl: temp?.url, dataDir: dir });
+    tx = createLedgerWriter(db);
   });
   afterAll(async () => {
     await db?.destroy();
@@ -52,21 +56,21 @@ describe.each(await storageBackends())('ledger (%s)', (backend) => {
 
   it('holds only what the balance covers, atomically', async () => {
     await addCredit(db, { accountId: 'user:a', amount: 100, kind: 'topup' });
-    expect(await reserve(db, { accountId: 'user:a', requestId: 'r1', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 70 })).toMatchObject({ ok: true, amount: 70 });
-    expect(await reserve(db, { accountId: 'user:a', requestId: 'r2', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 31 })).toEqual({ ok: false, amount: 31, available: 30 });
-    expect(await reserve(db, { accountId: 'user:a', requestId: 'r3', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 30 })).toMatchObject({ ok: true });
+    expect(await reserve(tx, { accountId: 'user:a', requestId: 'r1', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 70 })).toMatchObject({ ok: true, amount: 70 });
+    expect(await reserve(tx, { accountId: 'user:a', requestId: 'r2', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 31 })).toEqual({ ok: false, amount: 31, available: 30 });
+    expect(await reserve(tx, { accountId: 'user:a', requestId: 'r3', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 30 })).toMatchObject({ ok: true });
     expect(await getAccount(db, 'user:a')).toMatchObject({ balance: 0, held: 100 });
-    expect(await reserve(db, { accountId: 'user:none', requestId: 'r4', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 1 })).toEqual({ ok: false, amount: 1, available: 0 });
+    expect(await reserve(tx, { accountId: 'user:none', requestId: 'r4', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 1 })).toEqual({ ok: false, amount: 1, available: 0 });
     // An estimate past 2^53 micro-credits (max_tokens: 1e300) is not enough credit, not a journal error.
-    expect(await reserve(db, { accountId: 'user:a', requestId: 'r5', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 2e300 })).toEqual({ ok: false, amount: 2e300, available: 0 });
+    expect(await reserve(tx, { accountId: 'user:a', requestId: 'r5', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 2e300 })).toEqual({ ok: false, amount: 2e300, available: 0 });
   });
 
   it('settles the actual charge, returns the rest, and records the month', async () => {
     await addCredit(db, { accountId: 'user:b', amount: 1000, kind: 'topup' });
-    const held = await reserve(db, { accountId: 'user:b', requestId: 's1', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 300 });
+    const held = await reserve(tx, { accountId: 'user:b', requestId: 's1', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 300 });
     if (!held.ok) throw new Error('not held');
     let seen;
-    const s = await settle(db, {
+    const s = await settle(tx, {
       accountId: 'user:b',
       holdId: held.holdId,
       reserved: 300,
@@ -91,19 +95,19 @@ describe.each(await storageBackends())('ledger (%s)', (backend) => {
 
   it('takes a charge above the hold from the balance, only as far as it goes', async () => {
     await addCredit(db, { accountId: 'user:c', amount: 100, kind: 'topup' });
-    const held = await reserve(db, { accountId: 'user:c', requestId: 'o1', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 60 });
+    const held = await reserve(tx, { accountId: 'user:c', requestId: 'o1', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 60 });
     if (!held.ok) throw new Error('not held');
-    const s = await settle(db, { accountId: 'user:c', holdId: held.holdId, reserved: 60, requestId: 'o1', attempt: 1, readsPeriodUsage: false, details, budgets: [], chargeFor: () => ({ charged: 500, gross: 500, tokens: 1 }) });
+    const s = await settle(tx, { accountId: 'user:c', holdId: held.holdId, reserved: 60, requestId: 'o1', attempt: 1, readsPeriodUsage: false, details, budgets: [], chargeFor: () => ({ charged: 500, gross: 500, tokens: 1 }) });
     expect(s).toMatchObject({ charged: 500, collected: 100 });
     expect(await balance('user:c')).toBe(0);
   });
 
   it('releases a failed attempt\'s hold once', async () => {
     await addCredit(db, { accountId: 'user:d', amount: 50, kind: 'topup' });
-    const held = await reserve(db, { accountId: 'user:d', requestId: 'f1', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 50 });
+    const held = await reserve(tx, { accountId: 'user:d', requestId: 'f1', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 50 });
     if (!held.ok) throw new Error('not held');
-    await release(db, { accountId: 'user:d', holdId: held.holdId, reserved: 50, requestId: 'f1', attempt: 1, details });
-    await release(db, { accountId: 'user:d', holdId: held.holdId, reserved: 50, requestId: 'f1', attempt: 1, details });
+    await release(tx, { accountId: 'user:d', holdId: held.holdId, reserved: 50, requestId: 'f1', attempt: 1, details });
+    await release(tx, { accountId: 'user:d', holdId: held.holdId, reserved: 50, requestId: 'f1', attempt: 1, details });
     expect(await getAccount(db, 'user:d')).toMatchObject({ balance: 50, held: 0 });
     // Reconciliation finds it closed too (it releases only the other tests' open holds).
     await releaseExpiredHolds(db, Date.now() + 120_000);
@@ -121,9 +125,9 @@ describe.each(await storageBackends())('ledger (%s)', (backend) => {
     const now = Date.now();
     await addCredit(db, { accountId: 'user:f', amount: 100, kind: 'grant', expiresAt: now + 1000 });
     await addCredit(db, { accountId: 'user:f', amount: 100, kind: 'topup' });
-    const held = await reserve(db, { accountId: 'user:f', requestId: 'g1', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 50, now });
+    const held = await reserve(tx, { accountId: 'user:f', requestId: 'g1', attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 50, now });
     if (!held.ok) throw new Error('not held');
-    await settle(db, { accountId: 'user:f', holdId: held.holdId, reserved: 50, requestId: 'g1', attempt: 1, readsPeriodUsage: false, details, budgets: [], now, chargeFor: () => ({ charged: 30, gross: 30, tokens: 1 }) });
+    await settle(tx, { accountId: 'user:f', holdId: held.holdId, reserved: 50, requestId: 'g1', attempt: 1, readsPeriodUsage: false, details, budgets: [], now, chargeFor: () => ({ charged: 30, gross: 30, tokens: 1 }) });
     expect(await balance('user:f')).toBe(170);
     expect(await expireGrants(db, now + 2000)).toBeGreaterThanOrEqual(1);
     expect(await balance('user:f')).toBe(100);
@@ -132,6 +136,27 @@ describe.each(await storageBackends())('ledger (%s)', (backend) => {
     expect(await adjust(db, 'user:g', -80, 'test')).toBe(true);
     await expireGrants(db, now + 2000);
     expect(await balance('user:g')).toBe(0);
+  });
+
+  it('never overdraws when reservations and settlements share commits', async () => {
+    await addCredit(db, { accountId: 'user:h', amount: 1_000, kind: 'topup' });
+    const grouped = createLedgerWriter(db, { lanes: 2 });
+    // 60 concurrent holds of 30 against 1,000: exactly 33 fit; the others are refused in the same batches.
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => reserve(grouped, { accountId: 'user:h', requestId: `h${i}`, attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 30 })),
+    );
+    const held = results.filter((r) => r.ok);
+    expect(held).toHaveLength(33);
+    for (const r of results.filter((r) => !r.ok)) expect(r).toMatchObject({ amount: 30, available: 10 });
+    expect(await db('billing_holds').where({ account_id: 'user:h' })).toHaveLength(33);
+    // Settle them all concurrently at 20 each: 33 * 10 comes back.
+    await Promise.all(
+      held.map((r, i) =>
+        settle(grouped, { accountId: 'user:h', holdId: r.ok ? r.holdId : null, reserved: 30, requestId: `h${i}`, attempt: 1, readsPeriodUsage: false, details, budgets: [], chargeFor: () => ({ charged: 20, gross: 20, tokens: 1 }) }),
+      ),
+    );
+    expect(await getAccount(db, 'user:h')).toMatchObject({ balance: 1_000 - 33 * 20, held: 0 });
+    expect(await db('billing_settlements').where({ account_id: 'user:h', status: 'settled' })).toHaveLength(33);
   });
 
   it('counts budget spend atomically under concurrency', async () => {

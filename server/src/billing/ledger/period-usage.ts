@@ -7,14 +7,14 @@ export async function readPeriodUsage(db: Db, accountId: string, period: string)
   return { period, microCredits: Number(row?.micro_credits ?? 0), tokens: Number(row?.tokens ?? 0), requests: Number(row?.requests ?? 0) };
 }
 
-/** Adds one settled request to the month (gross value at the plain price, tokens, one request). */
-export async function addPeriodUsage(trx: Db, accountId: string, period: string, gross: number, tokens: number): Promise<void> {
+/** Adds settled requests to the month: their gross value at the plain price, tokens, and count. */
+export async function addPeriodUsage(trx: Db, accountId: string, period: string, add: { microCredits: number; tokens: number; requests: number }): Promise<void> {
   await trx('billing_period_usage')
-    .insert({ account_id: accountId, period, micro_credits: gross, tokens, requests: 1 })
+    .insert({ account_id: accountId, period, micro_credits: add.microCredits, tokens: add.tokens, requests: add.requests })
     .onConflict(['account_id', 'period'])
     .merge({
-      micro_credits: trx.raw('?? + ?', ['billing_period_usage.micro_credits', gross]),
-      tokens: trx.raw('?? + ?', ['billing_period_usage.tokens', tokens]),
-      requests: trx.raw('?? + 1', ['billing_period_usage.requests']),
+      micro_credits: trx.raw('?? + ?', ['billing_period_usage.micro_credits', add.microCredits]),
+      tokens: trx.raw('?? + ?', ['billing_period_usage.tokens', add.tokens]),
+      requests: trx.raw('?? + ?', ['billing_period_usage.requests', add.requests]),
     });
 }

@@ -1,0 +1,271 @@
+import type { PeriodUsage } from '@switchyard/spec';
+import { isPostgres, type Db } from '../../db/connect';
+import { GroupCommit, type GroupCommitOptions } from '../../db/group-commit';
+import { newId } from '../../repos/ids';
+import { readSpend, type SpendWindow } from '../budgets/budget-usage';
+import { monthKey } from '../periods';
+import { SYSTEM } from './accounts';
+import type { ReleaseInput, ReserveInput, ReserveResult, SettleInput, SettlementDetails, SettleResult } from './holds';
+import { consumeGrants } from './credits';
+import { entryRows, type EntryMeta, type EntryRows } from './journal';
+import { addPeriodUsage } from './period-usage';
+
+export type LedgerOp = { kind: 'reserve'; input: ReserveInput } | { kind: 'settle'; input: SettleInput } | { kind: 'release'; input: ReleaseInput };
+export type LedgerOpResult = ReserveResult | SettleResult | undefined;
+
+/** A payer as the batch sees it: read once under its row lock, then kept up to date in memory. */
+interface Payer {
+  balance: number;
+  creditLimit: number;
+  /** Net change this batch makes to the stored balance. */
+  delta: number;
+}
+
+const windowKey = (w: SpendWindow) => `${w.scope}\u0000${w.scopeId}\u0000${w.periodKey}`;
+const periodKey = (account: string, period: string) => `${account}\u0000${period}`;
+
+/**
+ * The request path's ledger work (reserve, settle, release) for a batch of requests, in one
+ * transaction with a few set-based statements instead of ~11 per request. Results are exactly
+ * those of running the operations one after another: payers' rows are read once under their lock
+ * (PostgreSQL: FOR UPDATE; SQLite has one writer) and every decision (is the hold covered, how much
+ * of a charge above its hold can be collected, what the month so far is for rules that read it,
+ * each budget's spend after each charge) is made in memory in submission order. Holds are
+ * closed first, then payer rows locked: the ledger's lock order everywhere (see holds.ts).
+ */
+export async function applyLedgerBatch(trx: Db, ops: LedgerOp[]): Promise<LedgerOpResult[]> {
+  const openHolds = await closeOpenHolds(trx, ops);
+  const payers = await lockPayers(trx, ops);
+  const periods = await readPeriods(trx, ops);
+  const periodDelta = new Map<string, { account: string; period: string; microCredits: number; tokens: number; requests: number }>();
+
+  const holdRows: Array<Record<string, unknown>> = [];
+  const journal: EntryRows[] = [];
+  const settlementRows: Array<Record<string, unknown>> = [];
+  const collectedBy = new Map<string, number>();
+  const spendDelta = new Map<string, { window: SpendWindow; amount: number }>();
+  /** Per settle with budgets: its op index and what each of its windows had received when it ran. */
+  const spendMarks: Array<{ index: number; windows: SpendWindow[]; upTo: Map<string, number> }> = [];
+  const results: LedgerOpResult[] = [];
+
+  const post = (meta: EntryMeta, lines: Array<{ account: string; amount: number }>) => {
+    const rows = entryRows(meta, lines);
+    if (rows) journal.push(rows);
+  };
+  const periodNow = (account: string, period: string): PeriodUsage => {
+    const base = periods.get(periodKey(account, period));
+    const d = periodDelta.get(periodKey(account, period));
+    return {
+      period,
+      microCredits: (base?.microCredits ?? 0) + (d?.microCredits ?? 0),
+      tokens: (base?.tokens ?? 0) + (d?.tokens ?? 0),
+      requests: (base?.requests ?? 0) + (d?.requests ?? 0),
+    };
+  };
+
+  for (const [index, op] of ops.entries()) {
+    const now = op.input.now ?? Date.now();
+    const payer = payers.get(op.input.accountId);
+
+    if (op.kind === 'reserve') {
+      const input = op.input;
+      const period = input.readsPeriodUsage ? periodNow(input.accountId, monthKey(now)) : undefined;
+      const amount = input.amountFor(period);
+      const available = payer ? payer.balance + payer.creditLimit : 0;
+      // Nothing to hold (a free allowance covers it): the settlement still runs under the lock.
+      if (amount === 0) results.push({ ok: true, holdId: null, amount });
+      // Past what any balance can be (2^53 micro-credits; say max_tokens: 1e300) is never covered.
+      else if (!payer || amount > Number.MAX_SAFE_INTEGER || amount > available) results.push({ ok: false, amount, available });
+      else {
+        payer.balance -= amount;
+        payer.delta -= amount;
+        const holdId = newId('hold');
+        holdRows.push({ id: holdId, account_id: input.accountId, amount, request_id: input.requestId, attempt: input.attempt, status: 'open', created_at: now, expires_at: now + input.ttlMs });
+        post({ kind: 'reserve', accountId: input.accountId, requestId: input.requestId, holdId, at: now }, [
+          { account: input.accountId, amount: -amount },
+          { account: SYSTEM.holds, amount },
+        ]);
+        results.push({ ok: true, holdId, amount });
+      }
+      continue;
+    }
+
+    const held = op.input.holdId && openHolds.delete(op.input.holdId) ? op.input.reserved : 0;
+
+    if (op.kind === 'release') {
+      const input = op.input;
+      if (held > 0 && payer) {
+        payer.balance += held;
+        payer.delta += held;
+        post({ kind: 'release', accountId: input.accountId, requestId: input.requestId, holdId: input.holdId!, at: now }, [
+          { account: SYSTEM.holds, amount: -held },
+          { account: input.accountId, amount: held },
+        ]);
+      }
+      settlementRows.push(settlementRow(input, { status: 'released', charged: 0, collected: 0, now }));
+      results.push(undefined);
+      continue;
+    }
+
+    const input = op.input;
+    const month = monthKey(now);
+    const period = input.readsPeriodUsage ? periodNow(input.accountId, month) : undefined;
+    const { charged, gross, tokens } = input.chargeFor(period);
+    const fromHold = Math.min(charged, held);
+    // A charge above the hold is taken from the balance only down to the credit line.
+    const extra = Math.min(charged - fromHold, payer ? Math.max(0, payer.balance + payer.creditLimit) : 0);
+    const collected = fromHold + extra;
+    const balanceChange = held - fromHold - extra;
+    if (payer) {
+      payer.balance += balanceChange;
+      payer.delta += balanceChange;
+    }
+    post({ kind: 'settle', accountId: input.accountId, requestId: input.requestId, holdId: input.holdId ?? undefined, at: now }, [
+      { account: SYSTEM.holds, amount: -held },
+      { account: input.accountId, amount: balanceChange },
+      { account: SYSTEM.revenue, amount: collected },
+    ]);
+    const row = settlementRow(input, { status: 'settled', charged, collected, now });
+    settlementRows.push(row);
+    if (collected > 0) collectedBy.set(input.accountId, (collectedBy.get(input.accountId) ?? 0) + collected);
+    const pk = periodKey(input.accountId, month);
+    const pd = periodDelta.get(pk) ?? { account: input.accountId, period: month, microCredits: 0, tokens: 0, requests: 0 };
+    pd.microCredits += gross;
+    pd.tokens += tokens;
+    pd.requests += 1;
+    periodDelta.set(pk, pd);
+    if (input.budgets.length > 0) {
+      const upTo = new Map<string, number>();
+      for (const w of input.budgets) {
+        const s = spendDelta.get(windowKey(w)) ?? { window: w, amount: 0 };
+        if (charged > 0) s.amount += charged;
+        spendDelta.set(windowKey(w), s);
+        upTo.set(windowKey(w), s.amount);
+      }
+      spendMarks.push({ index, windows: input.budgets, upTo });
+    }
+    results.push({ settlementId: row.id as string, charged, collected, heldAtSettle: held > 0 || !input.holdId, spendAfter: new Map() });
+  }
+
+  await insertRows(trx, 'billing_holds', holdRows);
+  await insertRows(trx, 'billing_journal', journal.map((j) => j.entry));
+  await insertRows(trx, 'billing_journal_lines', journal.flatMap((j) => j.lines));
+  await insertRows(trx, 'billing_settlements', settlementRows);
+  for (const [id, p] of payers) {
+    if (p.delta !== 0) await trx('billing_accounts').where({ id }).update({ balance: trx.raw('balance + ?', [p.delta]), updated_at: Date.now() });
+  }
+  for (const [account, amount] of collectedBy) await consumeGrants(trx, account, amount, Date.now());
+  for (const d of periodDelta.values()) await addPeriodUsage(trx, d.account, d.period, d);
+  await fillSpendAfter(trx, results, spendDelta, spendMarks);
+  return results;
+}
+
+/** The holds among the batch's that are still open, locked and closed (settled or released). */
+async function closeOpenHolds(trx: Db, ops: LedgerOp[]): Promise<Set<string>> {
+  const closing = new Map<string, { status: 'settled' | 'released'; at: number }>();
+  for (const op of ops) {
+    if (op.kind !== 'reserve' && op.input.holdId && !closing.has(op.input.holdId)) {
+      closing.set(op.input.holdId, { status: op.kind === 'settle' ? 'settled' : 'released', at: op.input.now ?? Date.now() });
+    }
+  }
+  if (closing.size === 0) return new Set();
+  const q = trx('billing_holds').whereIn('id', [...closing.keys()]).andWhere({ status: 'open' }).orderBy('id').select('id');
+  const open = new Set<string>(((await (isPostgres(trx) ? q.forUpdate() : q)) as Array<{ id: string }>).map((r) => r.id));
+  // One UPDATE per outcome and time (in practice one or two).
+  const groups = new Map<string, { status: string; at: number; ids: string[] }>();
+  for (const id of open) {
+    const c = closing.get(id)!;
+    const g = groups.get(`${c.status}@${c.at}`) ?? { status: c.status, at: c.at, ids: [] };
+    g.ids.push(id);
+    groups.set(`${c.status}@${c.at}`, g);
+  }
+  for (const g of groups.values()) await trx('billing_holds').whereIn('id', g.ids).andWhere({ status: 'open' }).update({ status: g.status, closed_at: g.at });
+  return open;
+}
+
+/** The batch's payers, read under their row locks in id order. A payer without an account is absent. */
+async function lockPayers(trx: Db, ops: LedgerOp[]): Promise<Map<string, Payer>> {
+  const ids = [...new Set(ops.map((op) => op.input.accountId))].sort();
+  const q = trx('billing_accounts').whereIn('id', ids).orderBy('id').select('id', 'balance', 'credit_limit');
+  const rows: Array<{ id: string; balance: number | string; credit_limit: number | string }> = await (isPostgres(trx) ? q.forUpdate() : q);
+  return new Map(rows.map((r) => [r.id, { balance: Number(r.balance), creditLimit: Number(r.credit_limit), delta: 0 }]));
+}
+
+/** The month so far of the payers whose rule reads it (under the payers' locks, taken before). */
+async function readPeriods(trx: Db, ops: LedgerOp[]): Promise<Map<string, PeriodUsage>> {
+  const wanted = ops.filter((op) => op.kind !== 'release' && op.input.readsPeriodUsage);
+  const out = new Map<string, PeriodUsage>();
+  if (wanted.length === 0) return out;
+  const accounts = [...new Set(wanted.map((op) => op.input.accountId))];
+  const months = [...new Set(wanted.map((op) => monthKey(op.input.now ?? Date.now())))];
+  const rows: Array<{ account_id: string; period: string; micro_credits: number | string; tokens: number | string; requests: number | string }> = await trx('billing_period_usage').whereIn('account_id', accounts).whereIn('period', months);
+  for (const r of rows) out.set(periodKey(r.account_id, r.period), { period: r.period, microCredits: Number(r.micro_credits), tokens: Number(r.tokens), requests: Number(r.requests) });
+  return out;
+}
+
+/**
+ * Adds the batch's charges to each budget window (atomic increments), then gives each settlement
+ * its windows' spend right after its own charge: the total now, less what later ones in the batch added.
+ */
+async function fillSpendAfter(trx: Db, results: LedgerOpResult[], spendDelta: Map<string, { window: SpendWindow; amount: number }>, marks: Array<{ index: number; windows: SpendWindow[]; upTo: Map<string, number> }>): Promise<void> {
+  if (marks.length === 0) return;
+  for (const { window: w, amount } of spendDelta.values()) {
+    if (amount <= 0) continue;
+    await trx('billing_budget_usage')
+      .insert({ scope: w.scope, scope_id: w.scopeId, period_key: w.periodKey, spent: amount })
+      .onConflict(['scope', 'scope_id', 'period_key'])
+      .merge({ spent: trx.raw('?? + ?', ['billing_budget_usage.spent', amount]) });
+  }
+  const totals = await readSpend(trx, [...spendDelta.values()].map((s) => s.window));
+  for (const mark of marks) {
+    const spendAfter = new Map<string, number>();
+    for (const w of mark.windows) {
+      const k = windowKey(w);
+      spendAfter.set(k, (totals.get(k) ?? 0) - (spendDelta.get(k)!.amount - mark.upTo.get(k)!));
+    }
+    (results[mark.index] as SettleResult).spendAfter = spendAfter;
+  }
+}
+
+/** Multi-row INSERT, in chunks that stay under the databases' limits on bound values. */
+async function insertRows(trx: Db, table: string, rows: Array<Record<string, unknown>>): Promise<void> {
+  const chunk = 100;
+  for (let i = 0; i < rows.length; i += chunk) await trx(table).insert(rows.slice(i, i + chunk));
+}
+
+function settlementRow(
+  input: { requestId: string; attempt: number; holdId: string | null; accountId: string; reserved: number; details: SettlementDetails },
+  outcome: { status: 'settled' | 'released'; charged: number; collected: number; now: number },
+): Record<string, unknown> {
+  const d = input.details;
+  return {
+    id: newId('stl'),
+    request_id: input.requestId,
+    attempt: input.attempt,
+    hold_id: input.holdId,
+    account_id: input.accountId,
+    endpoint: d.endpoint,
+    provider_id: d.providerId,
+    model_id: d.modelId,
+    upstream_model: d.upstreamModel,
+    prompt_tokens: d.promptTokens,
+    completion_tokens: d.completionTokens,
+    cached_tokens: d.cachedTokens,
+    cache_write_tokens: d.cacheWriteTokens,
+    images: d.images,
+    counted_locally: d.countedLocally,
+    reserved: input.reserved,
+    charged: outcome.charged,
+    collected: outcome.collected,
+    cost_usd: d.costUsd,
+    status: outcome.status,
+    created_at: outcome.now,
+  };
+}
+
+/** Where the request path's ledger work goes: group-committed batches (see db/group-commit.ts). */
+export type LedgerWriter = GroupCommit<LedgerOp, LedgerOpResult>;
+
+export function createLedgerWriter(db: Db, options: GroupCommitOptions = {}): LedgerWriter {
+  return new GroupCommit(db, applyLedgerBatch, options);
+}

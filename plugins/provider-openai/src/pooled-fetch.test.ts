@@ -6,6 +6,7 @@ import { pooledFetch } from './pooled-fetch';
 describe('pooledFetch', () => {
   let server: http.Server;
   let base: string;
+  let endlessClosed: () => void = () => undefined;
   const seen: Array<{ method?: string; headers: http.IncomingHttpHeaders; body: string }> = [];
 
   beforeAll(async () => {
@@ -16,6 +17,19 @@ describe('pooledFetch', () => {
         seen.push({ method: req.method, headers: req.headers, body });
         if (req.url === '/empty') return void res.writeHead(204).end();
         if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2000);
+        if (req.url === '/events') {
+          res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+          res.write('data: {"n":1}\n\n');
+          return void setTimeout(() => res.end('data: {"n":2}\n\ndata: [DONE]\n\n'), 20);
+        }
+        if (req.url === '/endless') {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          const timer = setInterval(() => res.write('data: {}\n\n'), 5);
+          return void res.on('close', () => {
+            clearInterval(timer);
+            endlessClosed();
+          });
+        }
         res.setHeader('set-cookie', ['a=1', 'b=2']);
         res.writeHead(201, { 'content-type': 'application/json', 'x-request-id': 'r1' });
         res.end(JSON.stringify({ echo: body }));
@@ -50,6 +64,32 @@ describe('pooledFetch', () => {
     const res = await pooledFetch(`${base}/slow`, {});
     expect(res.body).not.toBeNull();
     expect(await res.text()).toBe('late');
+  });
+
+  it('hands SSE answers over as an async-iterable body, chunk by chunk as they arrive', async () => {
+    const res = await pooledFetch(`${base}/events`, { method: 'POST', body: '{}' });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const body = res.body as unknown as AsyncIterable<Uint8Array>;
+    expect(typeof body[Symbol.asyncIterator]).toBe('function');
+    const chunks: string[] = [];
+    for await (const chunk of body) chunks.push(Buffer.from(chunk).toString());
+    expect(chunks.length).toBeGreaterThanOrEqual(2);
+    expect(chunks.join('')).toBe('data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n');
+    expect(res.bodyUsed).toBe(true);
+  });
+
+  it('reads an SSE answer whole with text(), once', async () => {
+    const res = await pooledFetch(`${base}/events`, {});
+    expect(await res.text()).toContain('[DONE]');
+    await expect(res.text()).rejects.toThrow(TypeError);
+  });
+
+  it('closes the upstream connection when a reader stops early', async () => {
+    const closed = new Promise<void>((resolve) => (endlessClosed = resolve));
+    const res = await pooledFetch(`${base}/endless`, {});
+    for await (const _ of res.body as unknown as AsyncIterable<Uint8Array>) break;
+    // The server sees its endless answer's connection go away.
+    await closed;
   });
 
   it('takes Headers objects and answers 204 with no body', async () => {

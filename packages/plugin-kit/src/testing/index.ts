@@ -13,3 +13,5 @@ export { startOpenAIEmulator } from './emulators';
 export type { OpenAIEmulator, OpenAIEmulatorOptions, OpenAIRecordedRequest } from './emulators';
 export { runNode } from './node-pipeline';
 export type { NodeRunOptions, NodeRunResult, UpstreamCall, UpstreamReply } from './node-pipeline';
+export { modulesLoadedBy } from './loaded-modules';
+export type { LoadedModules } from './loaded-modules';

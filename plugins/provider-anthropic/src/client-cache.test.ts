@@ -6,11 +6,11 @@ import { readSettings } from './settings';
 const settings = readSettings({ baseUrl: 'http://127.0.0.1:9', anthropicVersion: '2023-06-01', timeoutMs: 5000, maxRetries: 1 });
 
 describe('ClientCache', () => {
-  it('keeps one SDK client per credential, configured from the settings', () => {
+  it('keeps one SDK client per credential, configured from the settings', async () => {
     const cache = new ClientCache(settings);
-    const a = cache.get('sk-ant-key-a');
-    expect(cache.get('sk-ant-key-a')).toBe(a);
-    const b = cache.get('sk-ant-key-b');
+    const a = await cache.get('sk-ant-key-a');
+    expect(await cache.get('sk-ant-key-a')).toBe(a);
+    const b = await cache.get('sk-ant-key-b');
     expect(b).not.toBe(a);
     expect(cache.size).toBe(2);
     expect(a.apiKey).toBe('sk-ant-key-a');
@@ -19,14 +19,14 @@ describe('ClientCache', () => {
     expect(a.maxRetries).toBe(1);
   });
 
-  it('evicts the least recently used client past its bound', () => {
+  it('evicts the least recently used client past its bound', async () => {
     const cache = new ClientCache(settings, 2);
-    const a = cache.get('k-a');
-    cache.get('k-b');
-    cache.get('k-a');
-    cache.get('k-c');
+    const a = await cache.get('k-a');
+    await cache.get('k-b');
+    await cache.get('k-a');
+    await cache.get('k-c');
     expect(cache.size).toBe(2);
-    expect(cache.get('k-a')).toBe(a);
+    expect(await cache.get('k-a')).toBe(a);
     cache.clear();
     expect(cache.size).toBe(0);
   });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { errorFromHttpStatus } from '@switchyard/plugin-kit';
 import { PROVIDER_NAME } from './errors';
+import { loadAnthropicSdk } from './sdk';
 import type { AnthropicSettings } from './settings';
 
 /** Reads the API key from a credential, or fails the way an upstream 401 would (the operator's problem). */
@@ -29,7 +30,8 @@ export class ClientCache {
     return this.clients.size;
   }
 
-  get(apiKey: string): Anthropic {
+  /** The client for this key; the first call loads the SDK (see sdk.ts). */
+  async get(apiKey: string): Promise<Anthropic> {
     const id = createHash('sha256').update(apiKey).digest('base64url');
     const cached = this.clients.get(id);
     if (cached) {
@@ -38,7 +40,11 @@ export class ClientCache {
       this.clients.set(id, cached);
       return cached;
     }
-    const client = new Anthropic({
+    const { default: AnthropicClient } = await loadAnthropicSdk();
+    // Another call for the same key may have made its client while this one waited for the import.
+    const raced = this.clients.get(id);
+    if (raced) return raced;
+    const client = new AnthropicClient({
       apiKey,
       // Explicit: never pick up ANTHROPIC_AUTH_TOKEN or a local profile from the host's environment.
       authToken: null,

@@ -1,4 +1,4 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk/core/error';
 import { GatewayError, errorFromHttpStatus, parseRetryAfter, type ErrorType } from '@switchyard/plugin-kit';
 
 export const PROVIDER_NAME = 'anthropic';

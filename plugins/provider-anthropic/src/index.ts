@@ -34,7 +34,8 @@ export default defineProviderPlugin({
         const apiKey = apiKeyOf(ctx.credential);
         const { params, context } = convertRequest(request, ctx.model, settings);
         try {
-          const message = await clients.get(apiKey).messages.create({ ...params, stream: false }, requestOptions(ctx.signal));
+          const client = await clients.get(apiKey);
+          const message = await client.messages.create({ ...params, stream: false }, requestOptions(ctx.signal));
           return convertResponse(message, context);
         } catch (err) {
           throw failureOf(err, ctx.signal, apiKey);
@@ -46,7 +47,8 @@ export default defineProviderPlugin({
         const { params, context } = convertRequest(request, ctx.model, settings);
         const translator = new StreamTranslator(context, ctx.model);
         try {
-          const stream = await clients.get(apiKey).messages.create({ ...params, stream: true }, requestOptions(ctx.signal));
+          const client = await clients.get(apiKey);
+          const stream = await client.messages.create({ ...params, stream: true }, requestOptions(ctx.signal));
           for await (const event of stream) yield* translator.push(event);
         } catch (err) {
           throw failureOf(err, ctx.signal, apiKey);
@@ -61,7 +63,7 @@ export default defineProviderPlugin({
       async listModels(ctx) {
         const apiKey = apiKeyOf(ctx.credential);
         try {
-          return await listModels(clients.get(apiKey), requestOptions(ctx.signal));
+          return await listModels(await clients.get(apiKey), requestOptions(ctx.signal));
         } catch (err) {
           throw failureOf(err, ctx.signal, apiKey);
         }

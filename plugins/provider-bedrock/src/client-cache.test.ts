@@ -9,11 +9,11 @@ const b = { accessKeyId: 'AKIABBBBBBBBBBBBBBBB', secretAccessKey: 'secret-b' };
 describe('ClientCache', () => {
   it('reuses one client per credential and configures it for the gateway (region, endpoint, no SDK retries)', async () => {
     const cache = new ClientCache(settings);
-    const first = cache.get(a);
-    expect(cache.get({ ...a })).toBe(first);
-    expect(cache.get(b)).not.toBe(first);
+    const first = await cache.get(a);
+    expect(await cache.get({ ...a })).toBe(first);
+    expect(await cache.get(b)).not.toBe(first);
     // A rotated secret for the same key id is a different credential.
-    expect(cache.get({ ...a, secretAccessKey: 'rotated' })).not.toBe(first);
+    expect(await cache.get({ ...a, secretAccessKey: 'rotated' })).not.toBe(first);
     expect(cache.size).toBe(3);
     expect(await first.config.region()).toBe('eu-west-1');
     expect(await first.config.maxAttempts()).toBe(1);
@@ -23,14 +23,14 @@ describe('ClientCache', () => {
     expect(cache.size).toBe(0);
   });
 
-  it('evicts the least recently used client beyond its bound', () => {
+  it('evicts the least recently used client beyond its bound', async () => {
     const cache = new ClientCache(settings, 2);
-    const first = cache.get(a);
-    cache.get(b);
-    cache.get(a); // a is now the most recent
-    cache.get({ accessKeyId: 'AKIACCCCCCCCCCCCCCCC', secretAccessKey: 'c' });
+    const first = await cache.get(a);
+    await cache.get(b);
+    await cache.get(a); // a is now the most recent
+    await cache.get({ accessKeyId: 'AKIACCCCCCCCCCCCCCCC', secretAccessKey: 'c' });
     expect(cache.size).toBe(2);
-    expect(cache.get(a)).toBe(first);
+    expect(await cache.get(a)).toBe(first);
     cache.close();
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { AwsCredential } from './credentials';
+import { loadBedrockSdk, loadHttpHandler } from './sdk';
 import type { BedrockSettings } from './settings';
 
 /**
@@ -17,7 +17,8 @@ export class ClientCache {
     private readonly maxClients = 32,
   ) {}
 
-  get(credential: AwsCredential): BedrockRuntimeClient {
+  /** The client for this credential; the first call loads the SDK (see sdk.ts). */
+  async get(credential: AwsCredential): Promise<BedrockRuntimeClient> {
     const key = cacheKey(credential, this.settings);
     const existing = this.clients.get(key);
     if (existing) {
@@ -26,7 +27,13 @@ export class ClientCache {
       this.clients.set(key, existing);
       return existing;
     }
-    const client = createClient(credential, this.settings);
+    const client = await createClient(credential, this.settings);
+    // Another call for the same credential may have made its client while this one waited for the import.
+    const raced = this.clients.get(key);
+    if (raced) {
+      client.destroy();
+      return raced;
+    }
     this.clients.set(key, client);
     while (this.clients.size > this.maxClients) {
       const [oldestKey, oldest] = this.clients.entries().next().value as [string, BedrockRuntimeClient];
@@ -52,7 +59,8 @@ function cacheKey(credential: AwsCredential, settings: BedrockSettings): string 
     .digest('hex');
 }
 
-function createClient(credential: AwsCredential, settings: BedrockSettings): BedrockRuntimeClient {
+async function createClient(credential: AwsCredential, settings: BedrockSettings): Promise<BedrockRuntimeClient> {
+  const [{ BedrockRuntimeClient }, { NodeHttpHandler }] = await Promise.all([loadBedrockSdk(), loadHttpHandler()]);
   return new BedrockRuntimeClient({
     region: settings.region,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),

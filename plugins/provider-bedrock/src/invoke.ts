@@ -1,5 +1,6 @@
-import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { GatewayError } from '@switchyard/plugin-kit';
+import { loadBedrockSdk } from './sdk';
 
 export interface InvokeResult {
   body: Record<string, unknown>;
@@ -13,6 +14,7 @@ export interface InvokeResult {
  * on this one command reads it.
  */
 export async function invokeJson(client: BedrockRuntimeClient, modelId: string, body: Record<string, unknown>, signal: AbortSignal): Promise<InvokeResult> {
+  const { InvokeModelCommand } = await loadBedrockSdk();
   const command = new InvokeModelCommand({
     modelId,
     contentType: 'application/json',

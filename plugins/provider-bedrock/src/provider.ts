@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -23,6 +23,7 @@ import { generateImages } from './images';
 import { badUpstream } from './invoke';
 import { declaredModels } from './models';
 import { toChatCompletion } from './response';
+import { loadBedrockSdk } from './sdk';
 import { parseSettings } from './settings';
 import { toChatChunks } from './stream';
 
@@ -31,10 +32,10 @@ export function createBedrockProvider(rawSettings: Record<string, unknown>, _plu
   const clients = new ClientCache(settings);
 
   /** Runs `work` with the credential's client, mapping every failure to a GatewayError. */
-  async function withClient<T>(ctx: ProviderCallContext, work: (client: ReturnType<ClientCache['get']>) => Promise<T>): Promise<T> {
+  async function withClient<T>(ctx: ProviderCallContext, work: (client: BedrockRuntimeClient) => Promise<T>): Promise<T> {
     const credential = readCredential(ctx.credential);
     try {
-      return await work(clients.get(credential));
+      return await work(await clients.get(credential));
     } catch (err) {
       throw toGatewayError(err, { secrets: secretsOf(credential) }, ctx.signal);
     }
@@ -44,6 +45,7 @@ export function createBedrockProvider(rawSettings: Record<string, unknown>, _plu
     chat(request: ChatCompletionRequest, ctx: ProviderCallContext): Promise<ChatCompletion> {
       return withClient(ctx, async (client) => {
         const plan = await buildConverseInput(request, ctx.model, createImageResolver(settings, ctx.signal));
+        const { ConverseCommand } = await loadBedrockSdk();
         const output = await client.send(new ConverseCommand(plan.input), { abortSignal: ctx.signal });
         return toChatCompletion(output, { id: completionId(output.$metadata?.requestId), model: ctx.model, created: now(), jsonToolName: plan.jsonToolName });
       });
@@ -59,7 +61,9 @@ export function createBedrockProvider(rawSettings: Record<string, unknown>, _plu
       else ctx.signal.addEventListener('abort', forwardAbort, { once: true });
       try {
         const plan = await buildConverseInput(request, ctx.model, createImageResolver(settings, ctx.signal));
-        const output = await clients.get(credential).send(new ConverseStreamCommand(plan.input), { abortSignal: upstream.signal });
+        const client = await clients.get(credential);
+        const { ConverseStreamCommand } = await loadBedrockSdk();
+        const output = await client.send(new ConverseStreamCommand(plan.input), { abortSignal: upstream.signal });
         if (!output.stream) throw badUpstream('ConverseStream returned no event stream.');
         yield* toChatChunks(output.stream, { id: completionId(output.$metadata?.requestId), model: ctx.model, created: now(), jsonToolName: plan.jsonToolName });
       } catch (err) {

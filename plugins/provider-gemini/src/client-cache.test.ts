@@ -4,26 +4,26 @@ import { ClientCache, apiKeyOf } from './client-cache';
 import { readSettings } from './settings';
 
 describe('ClientCache', () => {
-  it('keeps one SDK client per credential', () => {
+  it('keeps one SDK client per credential', async () => {
     const cache = new ClientCache(readSettings({}));
-    const a = cache.get({ apiKey: 'key-a' });
-    expect(cache.get({ apiKey: 'key-a' })).toBe(a);
-    expect(cache.get({ apiKey: 'key-b' })).not.toBe(a);
+    const a = await cache.get({ apiKey: 'key-a' });
+    expect(await cache.get({ apiKey: 'key-a' })).toBe(a);
+    expect(await cache.get({ apiKey: 'key-b' })).not.toBe(a);
     expect(cache.size).toBe(2);
     cache.clear();
     expect(cache.size).toBe(0);
-    expect(cache.get({ apiKey: 'key-a' })).not.toBe(a);
+    expect(await cache.get({ apiKey: 'key-a' })).not.toBe(a);
   });
 
-  it('drops the least recently used client beyond its limit', () => {
+  it('drops the least recently used client beyond its limit', async () => {
     const cache = new ClientCache(readSettings({}), 2);
-    const a = cache.get({ apiKey: 'a' });
-    const b = cache.get({ apiKey: 'b' });
-    cache.get({ apiKey: 'a' });
-    cache.get({ apiKey: 'c' });
+    const a = await cache.get({ apiKey: 'a' });
+    const b = await cache.get({ apiKey: 'b' });
+    await cache.get({ apiKey: 'a' });
+    await cache.get({ apiKey: 'c' });
     expect(cache.size).toBe(2);
-    expect(cache.get({ apiKey: 'a' })).toBe(a);
-    expect(cache.get({ apiKey: 'b' })).not.toBe(b);
+    expect(await cache.get({ apiKey: 'a' })).toBe(a);
+    expect(await cache.get({ apiKey: 'b' })).not.toBe(b);
   });
 });
 

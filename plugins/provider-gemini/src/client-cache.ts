@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { GoogleGenAI } from '@google/genai';
+import type { GoogleGenAI } from '@google/genai';
 import { GatewayError } from '@switchyard/plugin-kit';
 import { PROVIDER_NAME } from './errors';
+import { loadGenAiSdk } from './sdk';
 import type { GeminiSettings } from './settings';
 
 /**
@@ -17,7 +18,8 @@ export class ClientCache {
     private readonly maxClients = 64,
   ) {}
 
-  get(credential: Record<string, string>): GoogleGenAI {
+  /** The client for this credential; the first call loads the SDK (see sdk.ts). */
+  async get(credential: Record<string, string>): Promise<GoogleGenAI> {
     const apiKey = apiKeyOf(credential);
     const key = createHash('sha256').update(apiKey).digest('hex');
     const existing = this.clients.get(key);
@@ -26,7 +28,11 @@ export class ClientCache {
       this.clients.set(key, existing);
       return existing;
     }
-    const client = new GoogleGenAI({
+    const { GoogleGenAI: GenAiClient } = await loadGenAiSdk();
+    // Another call for the same key may have made its client while this one waited for the import.
+    const raced = this.clients.get(key);
+    if (raced) return raced;
+    const client = new GenAiClient({
       apiKey,
       // Explicit, so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch the backend.
       vertexai: false,

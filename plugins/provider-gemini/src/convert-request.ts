@@ -1,4 +1,4 @@
-import { FunctionCallingConfigMode, type FunctionDeclaration, type GenerateContentConfig, type GenerateContentParameters, type ThinkingConfig, type ToolConfig } from '@google/genai';
+import type { FunctionCallingConfigMode, FunctionDeclaration, GenerateContentConfig, GenerateContentParameters, ThinkingConfig, ToolConfig } from '@google/genai';
 import { errors, type ChatCompletionRequest, type FunctionTool, type ResponseFormat, type ToolChoice } from '@switchyard/plugin-kit';
 import { toGeminiConversation } from './convert-messages';
 import { toGeminiSchema } from './schema';
@@ -92,14 +92,19 @@ function declaration(tool: FunctionTool, index: number, options: RequestOptions)
   return out;
 }
 
+/** A FunctionCallingConfigMode by its value, so this module needs only the SDK's types (see sdk.ts). */
+function mode(value: `${FunctionCallingConfigMode}`): FunctionCallingConfigMode {
+  return value as FunctionCallingConfigMode;
+}
+
 /** tool_choice to functionCallingConfig: auto, none, required (ANY), or one named function. */
 function toolConfigOf(choice: ToolChoice | undefined): ToolConfig | undefined {
   if (choice === undefined || choice === null) return undefined;
-  if (choice === 'auto') return { functionCallingConfig: { mode: FunctionCallingConfigMode.AUTO } };
-  if (choice === 'none') return { functionCallingConfig: { mode: FunctionCallingConfigMode.NONE } };
-  if (choice === 'required') return { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY } };
+  if (choice === 'auto') return { functionCallingConfig: { mode: mode('AUTO') } };
+  if (choice === 'none') return { functionCallingConfig: { mode: mode('NONE') } };
+  if (choice === 'required') return { functionCallingConfig: { mode: mode('ANY') } };
   if (typeof choice === 'object' && choice.type === 'function' && choice.function?.name) {
-    return { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: [choice.function.name] } };
+    return { functionCallingConfig: { mode: mode('ANY'), allowedFunctionNames: [choice.function.name] } };
   }
   throw errors.invalidRequest('tool_choice must be none, auto, required or {type: "function", function: {name}}.', 'tool_choice');
 }

@@ -30,7 +30,7 @@ export function createGeminiProvider(settings: GeminiSettings): ProviderInstance
     async chat(request, ctx) {
       const secret = ctx.credential.apiKey;
       try {
-        const client = clients.get(ctx.credential);
+        const client = await clients.get(ctx.credential);
         const response = await client.models.generateContent(chatParams(request, ctx, ctx.signal));
         return toChatCompletion(response, responseContext(request, ctx));
       } catch (err) {
@@ -48,7 +48,7 @@ export function createGeminiProvider(settings: GeminiSettings): ProviderInstance
       else ctx.signal.addEventListener('abort', onAbort, { once: true });
       let finished = false;
       try {
-        const client = clients.get(ctx.credential);
+        const client = await clients.get(ctx.credential);
         const events = await client.models.generateContentStream(chatParams(request, ctx, controller.signal));
         yield* translateStream(events, responseContext(request, ctx));
         finished = true;
@@ -65,7 +65,8 @@ export function createGeminiProvider(settings: GeminiSettings): ProviderInstance
       try {
         const params = toEmbedParams(request, ctx.model);
         params.config = { ...params.config, abortSignal: ctx.signal };
-        const response = await clients.get(ctx.credential).models.embedContent(params);
+        const client = await clients.get(ctx.credential);
+        const response = await client.models.embedContent(params);
         return toEmbeddingResponse(response, request, ctx.model);
       } catch (err) {
         throw failure(err, ctx.signal, secret);
@@ -86,7 +87,8 @@ export function createGeminiProvider(settings: GeminiSettings): ProviderInstance
     async listModels(ctx) {
       const secret = ctx.credential.apiKey;
       try {
-        const pager = await clients.get(ctx.credential).models.list({ config: { pageSize: 1000, abortSignal: ctx.signal } });
+        const client = await clients.get(ctx.credential);
+        const pager = await client.models.list({ config: { pageSize: 1000, abortSignal: ctx.signal } });
         const models: UpstreamModelInfo[] = [];
         for await (const model of pager) models.push(toModelInfo(model));
         return models;

@@ -35,7 +35,7 @@ EXPOSE 8080
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# node directly (not npm) so the signal reaches the server; --no-node-snapshot for isolated-vm.
-ENTRYPOINT ["node", "--no-node-snapshot", "--import", "tsx"]
+# node directly (not npm) so the signal reaches the server; the flags of server/src/cli/node-flags.mjs.
+ENTRYPOINT ["node", "--no-node-snapshot", "--max-semi-space-size=8", "--heap-growing-percent=25", "--import", "tsx"]
 CMD ["server/src/main.ts"]
 # The CLI in the same image: docker run --rm switchyard server/src/cli/main.ts keys list

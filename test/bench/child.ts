@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+// @ts-expect-error: a plain ES module shared with the `switchyard` launcher, no type declarations
+import { NODE_FLAGS } from '../../server/src/cli/node-flags.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,7 +22,7 @@ export interface Child {
  * system under test do not share an event loop) and waits for it to print `READY <url>`.
  */
 export function startChild(script: string, env: Record<string, string> = {}, execArgv: string[] = []): Promise<Child> {
-  const child = spawn(process.execPath, ['--no-node-snapshot', ...execArgv, '--import', 'tsx', path.join(HERE, script)], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...execArgv, '--import', 'tsx', path.join(HERE, script)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

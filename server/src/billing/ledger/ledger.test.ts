@@ -13,6 +13,7 @@ import { release, reserve, settle } from './holds';
 import { createLedgerWriter, type LedgerWriter } from './ledger-batch';
 import { postEntry } from './journal';
 import { readPeriodUsage } from './period-usage';
+import { monthKey } from '../periods';
 import { audit, getAccount, lineBalances } from './queries';
 import { releaseExpiredHolds } from './reconcile';
 
@@ -157,6 +158,53 @@ describe.each(await storageBackends())('ledger (%s)', (backend) => {
     );
     expect(await getAccount(db, 'user:h')).toMatchObject({ balance: 1_000 - 33 * 20, held: 0 });
     expect(await db('billing_settlements').where({ account_id: 'user:h', status: 'settled' })).toHaveLength(33);
+  });
+
+  it('spends a monthly allowance once across settlements that share a batch', async () => {
+    await addCredit(db, { accountId: 'user:i', amount: 10_000, kind: 'topup' });
+    const grouped = createLedgerWriter(db);
+    const allowance = 100;
+    const seenPeriods: number[] = [];
+    const held = await Promise.all(Array.from({ length: 10 }, (_, i) => reserve(grouped, { accountId: 'user:i', requestId: `i${i}`, attempt: 1, readsPeriodUsage: true, ttlMs: 60_000, amountFor: () => 50 })));
+    const settled = await Promise.all(
+      held.map((r, i) =>
+        settle(grouped, {
+          accountId: 'user:i',
+          holdId: r.ok ? r.holdId : null,
+          reserved: 50,
+          requestId: `i${i}`,
+          attempt: 1,
+          readsPeriodUsage: true,
+          details,
+          budgets: [],
+          // A free allowance: the month's first 100 (gross) are free.
+          chargeFor: (period) => {
+            const before = period!.microCredits;
+            seenPeriods.push(before);
+            return { charged: Math.max(0, 30 - Math.max(0, allowance - before)), gross: 30, tokens: 1 };
+          },
+        }),
+      ),
+    );
+    // Each settlement saw the month as the ones before it left it, even inside one batch.
+    expect([...seenPeriods].sort((a, b) => a - b)).toEqual([0, 30, 60, 90, 120, 150, 180, 210, 240, 270]);
+    expect(settled.reduce((sum, s) => sum + s.charged, 0)).toBe(10 * 30 - allowance);
+    expect(await readPeriodUsage(db, 'user:i', monthKey(Date.now()))).toMatchObject({ microCredits: 300, requests: 10 });
+    expect(await getAccount(db, 'user:i')).toMatchObject({ balance: 10_000 - 200, held: 0 });
+  });
+
+  it('gives each settlement in a batch its budget spend right after its own charge', async () => {
+    await addCredit(db, { accountId: 'user:j', amount: 10_000, kind: 'topup' });
+    const grouped = createLedgerWriter(db);
+    const w = { scope: 'user' as const, scopeId: 'j', periodKey: 'day:2026-02-02' };
+    const settled = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        settle(grouped, { accountId: 'user:j', holdId: null, reserved: 0, requestId: `j${i}`, attempt: 1, readsPeriodUsage: false, details, budgets: [w], chargeFor: () => ({ charged: 5, gross: 5, tokens: 1 }) }),
+      ),
+    );
+    const after = settled.map((s) => spentIn(s.spendAfter, w)).sort((a, b) => a - b);
+    expect(after).toEqual([5, 10, 15, 20, 25, 30, 35, 40]);
+    expect(spentIn(await readSpend(db, [w]), w)).toBe(40);
   });
 
   it('counts budget spend atomically under concurrency', async () => {

@@ -16,14 +16,14 @@ export interface LoadedModules {
 
 /**
  * Which modules importing `entry` loads, in a fresh node process with tsx, and optionally which
- * ones calling `then.exportName()` of `then.file` loads after that. For tests that prove a heavy
+ * ones calling `then.exportName(...then.args)` of `then.file` loads after that (args as JSON). For tests that prove a heavy
  * dependency is loaded lazily: the `then` call doubles as the check that the recording sees it.
  */
-export async function modulesLoadedBy(entry: string, then?: { file: string; exportName: string }): Promise<LoadedModules> {
+export async function modulesLoadedBy(entry: string, then?: { file: string; exportName: string; args?: unknown[] }): Promise<LoadedModules> {
   const dir = await mkdtemp(path.join(tmpdir(), 'switchyard-loaded-'));
   const logFile = path.join(dir, 'loaded.txt');
   try {
-    const args = ['--no-node-snapshot', '--import', 'tsx', CHILD, entry, logFile, ...(then ? [then.file, then.exportName] : [])];
+    const args = ['--no-node-snapshot', '--import', 'tsx', CHILD, entry, logFile, ...(then ? [then.file, then.exportName, JSON.stringify(then.args ?? [])] : [])];
     await promisify(execFile)(process.execPath, args, { cwd: path.dirname(entry), timeout: 60_000 });
     const lines = (await readFile(logFile, 'utf8')).split('\n').filter((line) => line !== '');
     const marker = lines.indexOf('--imported--');

@@ -143,7 +143,7 @@ function withEndpoints(
   provider: ProviderInstance,
   endpoints: { embeddings: boolean; images: boolean; models: boolean },
   options: OpenAICompatibleProviderOptions,
-  clientFor: (credential: Record<string, string>) => OpenAI,
+  clientFor: (credential: Record<string, string>) => Promise<OpenAI>,
 ): ProviderInstance {
   if (!endpoints.embeddings) delete provider.embeddings;
   if (!endpoints.images) delete provider.images;
@@ -151,7 +151,7 @@ function withEndpoints(
   if (endpoints.models && custom) {
     provider.listModels = async (ctx) => {
       try {
-        return await custom(clientFor(ctx.credential), ctx.signal);
+        return await custom(await clientFor(ctx.credential), ctx.signal);
       } catch (err) {
         throw toGatewayError(err, { provider: options.id, signal: ctx.signal, secrets: Object.values(ctx.credential) });
       }

@@ -1,4 +1,4 @@
-import { AzureOpenAI, sdkOptions, type OpenAIConnection } from '@switchyard/provider-openai';
+import { loadOpenAISdk, sdkOptions, type AzureOpenAI, type OpenAIConnection } from '@switchyard/provider-openai';
 import type { Logger } from '@switchyard/plugin-kit';
 
 /** Azure's current GA data-plane version. */
@@ -21,11 +21,12 @@ export function readAzureSettings(value: unknown): AzureSettings {
 
 /**
  * An SDK client for an Azure OpenAI resource. `baseUrl` is the resource endpoint
- * (https://NAME.openai.azure.com), with or without the trailing /openai.
+ * (https://NAME.openai.azure.com), with or without the trailing /openai. The first one loads the SDK.
  */
-export function createAzureClient(connection: OpenAIConnection, azure: AzureSettings, apiKey: string, logger?: Logger): AzureOpenAI {
+export async function createAzureClient(connection: OpenAIConnection, azure: AzureSettings, apiKey: string, logger?: Logger): Promise<AzureOpenAI> {
   const baseUrl = connection.baseUrl.endsWith('/openai') ? connection.baseUrl : `${connection.baseUrl}/openai`;
-  return new AzureOpenAI({ ...sdkOptions({ ...connection, baseUrl }, apiKey, logger), apiKey, apiVersion: azure.apiVersion });
+  const [{ AzureOpenAI: AzureClient }, options] = await Promise.all([loadOpenAISdk(), sdkOptions({ ...connection, baseUrl }, apiKey, logger)]);
+  return new AzureClient({ ...options, apiKey, apiVersion: azure.apiVersion });
 }
 
 /** The deployment serving a model. The SDK puts the body's `model` into the deployment URL. */

@@ -1,14 +1,16 @@
-import OpenAI, { type ClientOptions } from 'openai';
+import type OpenAI from 'openai';
+import type { ClientOptions } from 'openai';
 import type { Logger } from '@switchyard/plugin-kit';
-import { pooledFetch } from './pooled-fetch';
+import { loadOpenAISdk, loadPooledFetch } from './sdk';
 import type { OpenAIConnection } from './settings';
 
 /**
  * Options shared by every SDK client the gateway builds. Everything the SDK would otherwise read
  * from the environment (OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID, ...) is set explicitly,
- * so the gateway's own environment never leaks into upstream calls.
+ * so the gateway's own environment never leaks into upstream calls. Async because the pooled
+ * fetch (undici) is loaded on first use, like the SDK (see sdk.ts).
  */
-export function sdkOptions(connection: OpenAIConnection, apiKey: string | undefined, logger?: Logger): ClientOptions {
+export async function sdkOptions(connection: OpenAIConnection, apiKey: string | undefined, logger?: Logger): Promise<ClientOptions> {
   const headers: Record<string, string | null> = { ...connection.headers };
   // Keyless upstreams (a local Ollama or vLLM) get no Authorization header at all.
   if (!apiKey) headers.Authorization = null;
@@ -22,13 +24,15 @@ export function sdkOptions(connection: OpenAIConnection, apiKey: string | undefi
     maxRetries: connection.maxRetries,
     defaultHeaders: headers,
     logLevel: 'warn',
-    fetch: pooledFetch,
+    fetch: await loadPooledFetch(),
     logger: logger ? sdkLogger(logger) : undefined,
   };
 }
 
-export function createOpenAIClient(connection: OpenAIConnection, apiKey: string | undefined, logger?: Logger): OpenAI {
-  return new OpenAI(sdkOptions(connection, apiKey, logger));
+/** An SDK client; the first one loads the SDK (see sdk.ts). */
+export async function createOpenAIClient(connection: OpenAIConnection, apiKey: string | undefined, logger?: Logger): Promise<OpenAI> {
+  const [{ default: OpenAIClient }, options] = await Promise.all([loadOpenAISdk(), sdkOptions(connection, apiKey, logger)]);
+  return new OpenAIClient(options);
 }
 
 /** Passes the SDK's own messages to the plugin logger; extra arguments (request details) are dropped. */

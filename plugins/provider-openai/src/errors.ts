@@ -1,4 +1,4 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai/core/error';
 import { GatewayError, errorFromHttpStatus, parseRetryAfter } from '@switchyard/plugin-kit';
 
 export interface ErrorContext {

@@ -22,8 +22,10 @@ const openAIPlugin = defineProviderPlugin({
 export default openAIPlugin;
 
 // The reusable translation, for openai-compatible and other OpenAI-speaking providers.
-// The SDK classes are re-exported so those plugins use this package's SDK version.
-export { default as OpenAI, AzureOpenAI } from 'openai';
+// The SDK is loaded on first use (loadOpenAISdk) so that plugins which only import this package
+// do not pay for it; its types are re-exported so those plugins use this package's SDK version.
+export type { default as OpenAI, AzureOpenAI } from 'openai';
+export { loadOpenAISdk } from './sdk';
 export { createOpenAIStyleProvider } from './provider';
 export type { OpenAIStyleProviderOptions, OpenAIEndpoint } from './provider';
 export { ClientCache } from './client-cache';

@@ -13,7 +13,7 @@ export interface OpenAIStyleProviderOptions {
   /** Prefix of error messages, e.g. `openai`. */
   name: string;
   /** The SDK client for a call's credential; callers cache clients (see ClientCache). */
-  clientFor(credential: Record<string, string>): OpenAI;
+  clientFor(credential: Record<string, string>): OpenAI | Promise<OpenAI>;
   /** A last look at each outgoing body: vendor quirks, Azure deployment names. */
   adaptBody?(endpoint: OpenAIEndpoint, body: Record<string, unknown>, ctx: ProviderCallContext): Record<string, unknown>;
   /** Leaves out listModels for upstreams that have no model list. */
@@ -31,19 +31,19 @@ export function createOpenAIStyleProvider(options: OpenAIStyleProviderOptions): 
 
   const provider: ProviderInstance = {
     async chat(request, ctx) {
-      const client = options.clientFor(ctx.credential);
+      const client = await options.clientFor(ctx.credential);
       return createChatCompletion(client, adapt('chat', chatBody(request, ctx.model), ctx), ctx.signal, errorsFor(ctx.credential));
     },
     async *chatStream(request, ctx) {
-      const client = options.clientFor(ctx.credential);
+      const client = await options.clientFor(ctx.credential);
       yield* streamChatCompletion(client, adapt('chat', streamBody(request, ctx.model), ctx), ctx.signal, errorsFor(ctx.credential));
     },
     async embeddings(request, ctx) {
-      const client = options.clientFor(ctx.credential);
+      const client = await options.clientFor(ctx.credential);
       return createEmbeddings(client, adapt('embeddings', embeddingsBody(request, ctx.model), ctx), ctx.signal, errorsFor(ctx.credential));
     },
     async images(request, ctx) {
-      const client = options.clientFor(ctx.credential);
+      const client = await options.clientFor(ctx.credential);
       return generateImages(client, adapt('images', imagesBody(request, ctx.model), ctx), ctx.signal, errorsFor(ctx.credential));
     },
     async close() {
@@ -51,7 +51,7 @@ export function createOpenAIStyleProvider(options: OpenAIStyleProviderOptions): 
     },
   };
   if (options.listModels !== false) {
-    provider.listModels = async (ctx) => listUpstreamModels(options.clientFor(ctx.credential), ctx.signal, errorsFor(ctx.credential));
+    provider.listModels = async (ctx) => listUpstreamModels(await options.clientFor(ctx.credential), ctx.signal, errorsFor(ctx.credential));
   }
   return provider;
 }

@@ -217,7 +217,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
       const addr = server.address() as AddressInfo;
       url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
-      observability.attachLiveFeed(server, auth, identity.settings.corsOrigins);
+      await observability.attachLiveFeed(server, auth, identity.settings.corsOrigins);
       if (requestLogEnabled()) attachRequestLog(server, logger);
     }
 

@@ -215,7 +215,7 @@ describe('live feed when Redis is unreachable', () => {
     const auth = new AuthChain();
     auth.set([{ id: 'bearer', method: bearer }]);
     // Port 1 on loopback: connection refused, again and again.
-    const live = new LiveFeed({ server, auth, active: new ActiveRequests(), instanceId: 'gw_alone', logger: silent, redisUrl: 'redis://127.0.0.1:1', redisPrefix: 'unused', tickMs: 40, publishMs: 20 });
+    const live = await LiveFeed.start({ server, auth, active: new ActiveRequests(), instanceId: 'gw_alone', logger: silent, redisUrl: 'redis://127.0.0.1:1', redisPrefix: 'unused', tickMs: 40, publishMs: 20 });
     server.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,8 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
-import { createAdapter } from '@socket.io/redis-adapter';
+import type { createAdapter } from '@socket.io/redis-adapter';
 import { GatewayError, errors } from '@switchyard/core';
 import type { Logger } from '@switchyard/spec';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import type { AuthChain } from '../auth/auth-chain';
 import type { ActiveRequests } from '../metrics/active-requests';
@@ -64,7 +64,26 @@ export interface LiveFeedOptions {
  * others through the Redis adapter (serverSideEmit); each instance aggregates everything it
  * hears for its own sockets, so one dashboard sees the whole deployment.
  */
+/** ioredis and the socket.io Redis adapter: loaded only for a feed that uses Redis (see LiveFeed.start). */
+export interface LiveFeedRedisModules {
+  Redis: typeof Redis;
+  createAdapter: typeof createAdapter;
+}
+
+export async function loadLiveFeedRedisModules(): Promise<LiveFeedRedisModules> {
+  const [{ Redis }, { createAdapter }] = await Promise.all([import('ioredis'), import('@socket.io/redis-adapter')]);
+  return { Redis, createAdapter };
+}
+
 export class LiveFeed {
+  /**
+   * Makes a feed, importing the Redis client and adapter only when `redisUrl` is set: most single
+   * instances run without Redis and should not hold ioredis in memory.
+   */
+  static async start(options: LiveFeedOptions): Promise<LiveFeed> {
+    return new LiveFeed(options, options.redisUrl ? await loadLiveFeedRedisModules() : undefined);
+  }
+
   readonly io: Server;
   private readonly nsp: Namespace;
   private readonly window = new LiveWindow();
@@ -76,7 +95,10 @@ export class LiveFeed {
   private readonly redisLog: RateLimitedLog;
   private lastPublish = 0;
 
-  constructor(private readonly options: LiveFeedOptions) {
+  constructor(
+    private readonly options: LiveFeedOptions,
+    redisModules?: LiveFeedRedisModules,
+  ) {
     this.redisLog = new RateLimitedLog(options.logger, 'warn');
     const allowed = new Set(options.allowedOrigins ?? []);
     this.io = new Server({
@@ -90,6 +112,8 @@ export class LiveFeed {
       },
     });
     if (options.redisUrl) {
+      if (!redisModules) throw new Error('a live feed with Redis is made by LiveFeed.start, which loads the Redis modules');
+      const { Redis, createAdapter } = redisModules;
       // Commands wait for Redis to come back rather than fail: the adapter does not handle a
       // rejected publish or subscribe, and an unhandled rejection would end the process.
       const pub = new Redis(options.redisUrl, { maxRetriesPerRequest: null });

@@ -6,7 +6,6 @@ import type { PipelineService } from '../pipelines/pipeline-service';
 import { ClusterChannel } from './cluster-channel';
 import { failOpen } from './fail-open-stores';
 import { shareBillingChanges, shareCatalogChanges, sharePipelineChanges } from './follow-changes';
-import { connectRedis } from './redis-connection';
 import { RedisInvalidationBus } from './redis-invalidation-bus';
 import { createRedisStores } from './redis-stores';
 
@@ -25,6 +24,9 @@ export interface ScaleOut {
 }
 
 export async function startScaleOut(options: { redisUrl: string; prefix: string; logger: Logger }): Promise<ScaleOut> {
+  // Imported here, not at the top: the gateway imports this module, and without REDIS_URL it
+  // should not hold ioredis in memory.
+  const { connectRedis } = await import('./redis-connection');
   const redis = connectRedis(options.redisUrl, { prefix: options.prefix, logger: options.logger });
   try {
     await redis.ready();

@@ -24,7 +24,7 @@ export interface Observability {
   active: ActiveRequests;
   live?: LiveFeed;
   /** Starts the live feed (socket.io) on the HTTP server; `allowedOrigins` as for /api (SWITCHYARD_CORS_ORIGINS). */
-  attachLiveFeed(server: HttpServer, auth: AuthChain, allowedOrigins?: string[]): LiveFeed;
+  attachLiveFeed(server: HttpServer, auth: AuthChain, allowedOrigins?: string[]): Promise<LiveFeed>;
   /** Disconnects dashboards; call before closing the HTTP server (open sockets would hold it). */
   closeLiveFeed(): Promise<void>;
   /** Writes the queued usage events and stops timers; call after the HTTP server closed. */
@@ -67,8 +67,8 @@ export function createObservability(options: { db: Db; logger: Logger; redisUrl?
     get live() {
       return live;
     },
-    attachLiveFeed(server, auth, allowedOrigins) {
-      live = new LiveFeed({ server, auth, active, instanceId, logger, redisUrl: options.redisUrl, redisPrefix: settings.redisPrefix, allowedOrigins });
+    async attachLiveFeed(server, auth, allowedOrigins) {
+      live = await LiveFeed.start({ server, auth, active, instanceId, logger, redisUrl: options.redisUrl, redisPrefix: settings.redisPrefix, allowedOrigins });
       return live;
     },
     async closeLiveFeed() {

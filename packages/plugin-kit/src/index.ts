@@ -2,6 +2,7 @@ export * from './define';
 export { defineNodeType, requestHandles, REQUEST_HANDLE_TYPE } from './node';
 export type { NodeTypeOptions } from './node';
 export { defineSchema } from './schema-types';
+export { lazyImport } from './lazy-import';
 export type { SchemaValue } from './schema-types';
 export { rewriteCompletionText, rewriteStreamText, rewriteOutcomeText } from './rewrite-text';
 export type { TextRewriter } from './rewrite-text';

@@ -1,6 +1,5 @@
+import { lazyImport } from '@switchyard/plugin-kit';
 import type * as AnthropicSdk from '@anthropic-ai/sdk';
-
-let loading: Promise<typeof AnthropicSdk> | undefined;
 
 /**
  * The Anthropic SDK, imported when the first client is made rather than when the plugin is
@@ -8,10 +7,4 @@ let loading: Promise<typeof AnthropicSdk> | undefined;
  * not hold the SDK's ~20 MB. Only types may be imported from '@anthropic-ai/sdk' elsewhere
  * (errors.ts uses the small '@anthropic-ai/sdk/core/error'); sdk-laziness.test.ts checks that.
  */
-export function loadAnthropicSdk(): Promise<typeof AnthropicSdk> {
-  loading ??= import('@anthropic-ai/sdk').catch((err: unknown) => {
-    loading = undefined; // let a later call try again rather than remember the failure forever
-    throw err;
-  });
-  return loading;
-}
+export const loadAnthropicSdk = lazyImport((): Promise<typeof AnthropicSdk> => import('@anthropic-ai/sdk'));

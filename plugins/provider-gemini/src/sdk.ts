@@ -1,6 +1,5 @@
+import { lazyImport } from '@switchyard/plugin-kit';
 import type * as GenAiSdk from '@google/genai';
-
-let loading: Promise<typeof GenAiSdk> | undefined;
 
 /**
  * Google's Gen AI SDK, imported when the first client is made rather than when the plugin is
@@ -8,10 +7,4 @@ let loading: Promise<typeof GenAiSdk> | undefined;
  * hold the SDK's ~25 MB. Elsewhere only types may be imported from '@google/genai';
  * sdk-laziness.test.ts checks that.
  */
-export function loadGenAiSdk(): Promise<typeof GenAiSdk> {
-  loading ??= import('@google/genai').catch((err: unknown) => {
-    loading = undefined; // let a later call try again rather than remember the failure forever
-    throw err;
-  });
-  return loading;
-}
+export const loadGenAiSdk = lazyImport((): Promise<typeof GenAiSdk> => import('@google/genai'));

@@ -1,3 +1,4 @@
+import { lazyImport } from '@switchyard/plugin-kit';
 import type * as OpenAISdk from 'openai';
 import type { pooledFetch } from './pooled-fetch';
 
@@ -7,16 +8,5 @@ import type { pooledFetch } from './pooled-fetch';
  * an OpenAI-speaking provider should not hold their ~30 MB. Elsewhere only types may be imported
  * from 'openai' (errors.ts uses the small 'openai/core/error'); sdk-laziness.test.ts checks that.
  */
-export const loadOpenAISdk = memoizedImport((): Promise<typeof OpenAISdk> => import('openai'));
-export const loadPooledFetch = memoizedImport(async (): Promise<typeof pooledFetch> => (await import('./pooled-fetch')).pooledFetch);
-
-function memoizedImport<T>(load: () => Promise<T>): () => Promise<T> {
-  let loading: Promise<T> | undefined;
-  return () => {
-    loading ??= load().catch((err: unknown) => {
-      loading = undefined; // let a later call try again rather than remember the failure forever
-      throw err;
-    });
-    return loading;
-  };
-}
+export const loadOpenAISdk = lazyImport((): Promise<typeof OpenAISdk> => import('openai'));
+export const loadPooledFetch = lazyImport(async (): Promise<typeof pooledFetch> => (await import('./pooled-fetch')).pooledFetch);

@@ -7,7 +7,8 @@ export interface SpendWindow {
   periodKey: string;
 }
 
-const keyOf = (w: SpendWindow) => `${w.scope}\u0000${w.scopeId}\u0000${w.periodKey}`;
+/** The key of a window in spend maps. */
+export const windowKey = (w: SpendWindow) => `${w.scope}\u0000${w.scopeId}\u0000${w.periodKey}`;
 
 /** Spend so far in each window (0 when nothing was spent yet), in one query. */
 export async function readSpend(db: Db, windows: SpendWindow[]): Promise<Map<string, number>> {
@@ -16,12 +17,12 @@ export async function readSpend(db: Db, windows: SpendWindow[]): Promise<Map<str
   const rows: Array<{ scope: SpendWindow['scope']; scope_id: string; period_key: string; spent: number | string }> = await db('billing_budget_usage').where((q) => {
     for (const w of windows) q.orWhere({ scope: w.scope, scope_id: w.scopeId, period_key: w.periodKey });
   });
-  for (const r of rows) out.set(keyOf({ scope: r.scope, scopeId: r.scope_id, periodKey: r.period_key }), Number(r.spent));
+  for (const r of rows) out.set(windowKey({ scope: r.scope, scopeId: r.scope_id, periodKey: r.period_key }), Number(r.spent));
   return out;
 }
 
 export function spentIn(spend: Map<string, number>, w: SpendWindow): number {
-  return spend.get(keyOf(w)) ?? 0;
+  return spend.get(windowKey(w)) ?? 0;
 }
 
 /**

@@ -2,13 +2,13 @@ import type { PeriodUsage } from '@switchyard/spec';
 import { isPostgres, type Db } from '../../db/connect';
 import { GroupCommit, type GroupCommitOptions } from '../../db/group-commit';
 import { newId } from '../../repos/ids';
-import { readSpend, type SpendWindow } from '../budgets/budget-usage';
+import { addSpend, readSpend, windowKey, type SpendWindow } from '../budgets/budget-usage';
 import { monthKey } from '../periods';
 import { SYSTEM } from './accounts';
 import type { ReleaseInput, ReserveInput, ReserveResult, SettleInput, SettlementDetails, SettleResult } from './holds';
 import { consumeGrants } from './credits';
 import { entryRows, type EntryMeta, type EntryRows } from './journal';
-import { addPeriodUsage } from './period-usage';
+import { addPeriodUsage, periodKey, readPeriodUsages } from './period-usage';
 
 export type LedgerOp = { kind: 'reserve'; input: ReserveInput } | { kind: 'settle'; input: SettleInput } | { kind: 'release'; input: ReleaseInput };
 export type LedgerOpResult = ReserveResult | SettleResult | undefined;
@@ -21,8 +21,6 @@ interface Payer {
   delta: number;
 }
 
-const windowKey = (w: SpendWindow) => `${w.scope}\u0000${w.scopeId}\u0000${w.periodKey}`;
-const periodKey = (account: string, period: string) => `${account}\u0000${period}`;
 
 /**
  * The request path's ledger work (reserve, settle, release) for a batch of requests, in one
@@ -197,13 +195,10 @@ async function lockPayers(trx: Db, ops: LedgerOp[]): Promise<Map<string, Payer>>
 /** The month so far of the payers whose rule reads it (under the payers' locks, taken before). */
 async function readPeriods(trx: Db, ops: LedgerOp[]): Promise<Map<string, PeriodUsage>> {
   const wanted = ops.filter((op) => op.kind !== 'release' && op.input.readsPeriodUsage);
-  const out = new Map<string, PeriodUsage>();
-  if (wanted.length === 0) return out;
+  if (wanted.length === 0) return new Map();
   const accounts = [...new Set(wanted.map((op) => op.input.accountId))];
   const months = [...new Set(wanted.map((op) => monthKey(op.input.now ?? Date.now())))];
-  const rows: Array<{ account_id: string; period: string; micro_credits: number | string; tokens: number | string; requests: number | string }> = await trx('billing_period_usage').whereIn('account_id', accounts).whereIn('period', months);
-  for (const r of rows) out.set(periodKey(r.account_id, r.period), { period: r.period, microCredits: Number(r.micro_credits), tokens: Number(r.tokens), requests: Number(r.requests) });
-  return out;
+  return readPeriodUsages(trx, accounts, months);
 }
 
 /**
@@ -212,13 +207,7 @@ async function readPeriods(trx: Db, ops: LedgerOp[]): Promise<Map<string, Period
  */
 async function fillSpendAfter(trx: Db, results: LedgerOpResult[], spendDelta: Map<string, { window: SpendWindow; amount: number }>, marks: Array<{ index: number; windows: SpendWindow[]; upTo: Map<string, number> }>): Promise<void> {
   if (marks.length === 0) return;
-  for (const { window: w, amount } of spendDelta.values()) {
-    if (amount <= 0) continue;
-    await trx('billing_budget_usage')
-      .insert({ scope: w.scope, scope_id: w.scopeId, period_key: w.periodKey, spent: amount })
-      .onConflict(['scope', 'scope_id', 'period_key'])
-      .merge({ spent: trx.raw('?? + ?', ['billing_budget_usage.spent', amount]) });
-  }
+  for (const { window: w, amount } of spendDelta.values()) await addSpend(trx, [w], amount);
   const totals = await readSpend(trx, [...spendDelta.values()].map((s) => s.window));
   for (const mark of marks) {
     const spendAfter = new Map<string, number>();

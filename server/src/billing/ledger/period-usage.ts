@@ -1,10 +1,18 @@
 import type { PeriodUsage } from '@switchyard/spec';
 import type { Db } from '../../db/connect';
 
+/** The key of one payer's month in the maps below. */
+export const periodKey = (accountId: string, period: string) => `${accountId}\u0000${period}`;
+
+/** Payers' usage in the given months, by periodKey (absent: nothing settled yet), in one query. */
+export async function readPeriodUsages(db: Db, accountIds: string[], periods: string[]): Promise<Map<string, PeriodUsage>> {
+  const rows: Array<{ account_id: string; period: string; micro_credits: number | string; tokens: number | string; requests: number | string }> = await db('billing_period_usage').whereIn('account_id', accountIds).whereIn('period', periods);
+  return new Map(rows.map((r) => [periodKey(r.account_id, r.period), { period: r.period, microCredits: Number(r.micro_credits), tokens: Number(r.tokens), requests: Number(r.requests) }]));
+}
+
 /** The payer's usage this month so far, for rules with memory (allowances, tiers). */
 export async function readPeriodUsage(db: Db, accountId: string, period: string): Promise<PeriodUsage> {
-  const row = await db('billing_period_usage').where({ account_id: accountId, period }).first();
-  return { period, microCredits: Number(row?.micro_credits ?? 0), tokens: Number(row?.tokens ?? 0), requests: Number(row?.requests ?? 0) };
+  return (await readPeriodUsages(db, [accountId], [period])).get(periodKey(accountId, period)) ?? { period, microCredits: 0, tokens: 0, requests: 0 };
 }
 
 /** Adds settled requests to the month: their gross value at the plain price, tokens, and count. */

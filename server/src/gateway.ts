@@ -34,6 +34,7 @@ import { seedMockProvider } from './seed';
 import { attachRequestLog, requestLogEnabled } from './ops/request-log';
 import { startScaleOut } from './scale/scale-out';
 import { createObservability, type Observability } from './usage/observability';
+import { newInstanceId } from './usage/usage-services';
 import { KEY_FILE_NAME, loadKeyring } from './vault/keyring';
 import { watchKeyFile } from './vault/rotate';
 import { Vault, VaultError } from './vault/vault';
@@ -152,7 +153,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     auth.set(authMethods());
     await identity.sessions.purgeExpired();
 
-    billing = await BillingService.start({ db, registry, catalog, logger });
+    const instanceId = newInstanceId();
+    billing = await BillingService.start({ db, registry, catalog, logger, instanceId, dataDir: env.dataDir });
     const billingService = billing;
     // Starter credits for each new user while sign-up is open (billing decides; identity creates users).
     const createUser = identity.users.create.bind(identity.users);
@@ -163,7 +165,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     };
 
     // Billing first: it writes cost and charge onto each attempt before others read it.
-    const observability = createObservability({ db, logger, redisUrl: env.redisUrl, dataDir: env.dataDir });
+    const observability = createObservability({ db, logger, redisUrl: env.redisUrl, dataDir: env.dataDir, instanceId });
     const hooks = combineHooks([billing.hooks, ...(options.hooks ?? []), observability.hooks]);
     const pipelines = await PipelineService.start(
       {

@@ -2,6 +2,7 @@ import type { GatewayError } from '@switchyard/core';
 import type { BillingContext, Logger, PeriodUsage, PriceCard } from '@switchyard/spec';
 import type { Db } from '../db/connect';
 import type { LedgerWriter } from './ledger/ledger-batch';
+import type { DecidedCharge, Lease, LeaseBook } from './ledger/leases';
 import type { AttemptBilling, AttemptRecord, AttemptStart, GatewayHooks } from '../dispatch/hooks';
 import { attemptUsage, tokensOf } from './attempt-usage';
 import { bindWindows, crossings, enforceHardLimits, type BoundBudget, type BudgetBook } from './budgets/budget-guard';
@@ -21,6 +22,8 @@ export interface HookDeps {
   db: Db;
   /** Runs the ledger's units of work (reserve, settle, release): group-committed on the request path. */
   ledger: LedgerWriter;
+  /** Credit leases, when settings turn them on (and the rule does not read the month so far). */
+  leases: LeaseBook;
   logger: Logger;
   events: BillingEvents;
   rules: RuleHost;
@@ -39,6 +42,8 @@ interface AttemptToken {
   measure?: RequestMeasure;
   bound: BoundBudget[];
   rule?: ReturnType<RuleHost['active']>;
+  /** Reserved from this instance's credit lease instead of a hold of its own. */
+  lease?: Lease;
 }
 
 const context = (start: AttemptStart, price: PriceCard, account: string, periodUsage?: PeriodUsage): BillingContext => ({
@@ -76,6 +81,13 @@ export function billingHooks(deps: HookDeps): GatewayHooks {
       const measure = measureRequest(start.endpoint, start.request, tok, price?.maxOutputTokens ?? s.defaultMaxOutputTokens);
       const rule = deps.rules.active(s.rule);
       const card = price?.price ?? {};
+      // A rule that prices by the month so far must read it under the payer's lock: no lease.
+      if (s.leases.enabled && rule.rule.readsPeriodUsage === false) {
+        const amount = deps.rules.estimate(rule, measure, context(start, card, payer));
+        const leased = await deps.leases.reserve(payer, amount, now);
+        if (!leased.ok) throw insufficientCredits(leased.amount, leased.available);
+        return { ...token, reserved: amount, measure, rule, lease: leased.lease };
+      }
       const held = await reserve(deps.ledger, {
         accountId: payer,
         requestId: start.requestId,
@@ -127,7 +139,8 @@ async function settleAttempt(deps: HookDeps, start: AttemptStart, token: Attempt
 
   if (!used) {
     // Nothing was delivered: everything held goes back.
-    if (token.payer) await release(deps.ledger, { accountId: token.payer, holdId: token.holdId, reserved: token.reserved, requestId: start.requestId, attempt: start.attempt, details: details(0) });
+    if (token.lease) deps.leases.release(token.lease, token.reserved, { requestId: start.requestId, attempt: start.attempt, details: details(0), budgets: [], now: Date.now() });
+    else if (token.payer) await release(deps.ledger, { accountId: token.payer, holdId: token.holdId, reserved: token.reserved, requestId: start.requestId, attempt: start.attempt, details: details(0) });
     return base;
   }
 
@@ -138,7 +151,23 @@ async function settleAttempt(deps: HookDeps, start: AttemptStart, token: Attempt
 
   let spent: number;
   let spendAfter: Map<string, number>;
-  if (token.payer) {
+  if (token.payer && token.lease) {
+    const payer = token.payer;
+    const ctx = context(start, card, payer);
+    const decided = deps.leases.settle(token.lease, token.reserved, {
+      requestId: start.requestId,
+      attempt: start.attempt,
+      details: details(cost),
+      budgets: token.bound.map((b) => b.window),
+      charged: deps.rules.charge(token.rule!, used.input, ctx),
+      gross: plain.charge(used.input, ctx),
+      tokens: tokensOf(used.input.usage),
+      now: Date.now(),
+    });
+    Object.assign(result, { chargedMicroCredits: decided.charged, collectedMicroCredits: decided.collected, settlementId: decided.settlementId });
+    afterLeaseCharge(deps, start, token, decided);
+    return result;
+  } else if (token.payer) {
     const payer = token.payer;
     const rule = token.rule!;
     const settled = await settle(deps.ledger, {
@@ -169,10 +198,30 @@ async function settleAttempt(deps: HookDeps, start: AttemptStart, token: Attempt
     spent = plain.charge(used.input, context(start, card, ''));
     spendAfter = await addSpendAndRead(deps.db, token.bound.map((b) => b.window), spent);
   }
-  for (const c of crossings(token.bound, spendAfter, spent)) {
+  announceCrossings(deps, token.bound, spendAfter, spent);
+  return result;
+}
+
+function announceCrossings(deps: HookDeps, bound: BoundBudget[], spendAfter: Map<string, number>, spent: number): void {
+  for (const c of crossings(bound, spendAfter, spent)) {
     const event = c.kind === 'soft' ? 'budget.soft_limit' : 'budget.hard_limit';
     deps.logger.warn({ budget: c.budget.id, scope: c.budget.scope, scopeId: c.budget.scopeId, window: c.window, spent: c.spent, limit: c.limit }, `billing: ${c.kind} budget limit reached`);
     deps.events.emit(event, c);
   }
-  return result;
+}
+
+/**
+ * A lease charge is decided (and journaled) now and written after the answer: the settled event
+ * goes out at once, budget crossings once the write tells each window's spend.
+ */
+function afterLeaseCharge(deps: HookDeps, start: AttemptStart, token: AttemptToken, decided: DecidedCharge): void {
+  const payer = token.payer!;
+  deps.events.emit('settled', { requestId: start.requestId, accountId: payer, charged: decided.charged, collected: decided.collected, reserved: token.reserved });
+  if (decided.collected < decided.charged) {
+    deps.logger.warn({ requestId: start.requestId, account: payer, charged: decided.charged, collected: decided.collected }, 'billing: the payer ran out of credit mid-request; the shortfall was not collected');
+  }
+  if (token.bound.length === 0) return;
+  void decided.written.then((written) => {
+    if (written?.spendAfter) announceCrossings(deps, token.bound, written.spendAfter, decided.charged);
+  });
 }

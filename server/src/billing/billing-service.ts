@@ -2,6 +2,10 @@ import type { PluginRegistry } from '@switchyard/core';
 import type { BudgetCheck, BudgetDecision, Logger, PriceCard } from '@switchyard/spec';
 import type { Catalog } from '../catalog/catalog';
 import { isPostgres, type Db } from '../db/connect';
+import type { LocalJournal } from '../journal/local-journal';
+import { openChargeJournal, recoverCharges } from './ledger/charge-journal';
+import type { LeaseChargeInput } from './ledger/lease-ops';
+import { LeaseBook } from './ledger/leases';
 import { createLedgerWriter, type LedgerWriter } from './ledger/ledger-batch';
 import type { GatewayHooks } from '../dispatch/hooks';
 import { billingHooks } from './billing-hooks';
@@ -27,6 +31,10 @@ export interface BillingDeps {
   logger: Logger;
   /** Run reconciliation on a timer (default true; tests drive it by hand). */
   timers?: boolean;
+  /** This instance (recorded on its credit leases; names its charge journal). */
+  instanceId?: string;
+  /** Where the charge journal lives (credit leases); without it, charges are only in memory until written. */
+  dataDir?: string;
 }
 
 /**
@@ -47,6 +55,10 @@ export class BillingService {
    * connections at once: payers are spread over a few lanes.
    */
   readonly ledger: LedgerWriter;
+  /** Credit leases: reservations in memory, charges written after the answer (settings.leases). */
+  readonly leases: LeaseBook;
+  private readonly chargeJournal?: LocalJournal<LeaseChargeInput>;
+  private readonly instanceId: string;
   private readonly settingsStore: SettingsStore;
   private readonly priceBook = new PriceBook();
   private readonly budgetBook = new BudgetBook();
@@ -56,6 +68,16 @@ export class BillingService {
 
   private constructor(private readonly deps: BillingDeps) {
     this.ledger = createLedgerWriter(deps.db, { lanes: isPostgres(deps.db) ? 4 : 1 });
+    this.instanceId = deps.instanceId ?? `gw_${process.pid}_${Date.now().toString(36)}`;
+    this.chargeJournal = deps.dataDir ? openChargeJournal(deps.dataDir, this.instanceId, deps.logger) : undefined;
+    this.leases = new LeaseBook({
+      db: deps.db,
+      ledger: this.ledger,
+      logger: deps.logger,
+      owner: this.instanceId,
+      journal: this.chargeJournal,
+      sizing: () => ({ size: this.settings.leases.size, idleMs: this.settings.leases.idleSeconds * 1000, ttlMs: this.settings.holdTtlSeconds * 1000 }),
+    });
     this.prices = new PriceRepo(deps.db);
     this.budgets = new BudgetRepo(deps.db);
     this.settingsStore = new SettingsStore(deps.db);
@@ -63,6 +85,7 @@ export class BillingService {
     this.hooks = billingHooks({
       db: deps.db,
       ledger: this.ledger,
+      leases: this.leases,
       logger: deps.logger,
       events: this.events,
       rules: this.rules,
@@ -80,7 +103,10 @@ export class BillingService {
     if (seeded > 0) deps.logger.info({ count: seeded }, 'billing: seeded list prices');
     await service.refresh();
     await service.reconcile();
-    if (deps.timers !== false) service.schedule();
+    if (deps.timers !== false) {
+      service.schedule();
+      service.leases.start();
+    }
     // The first reservation should not wait for the tokenizer's tables.
     if (service.settings.mode === 'credits') service.warmTokenizers();
     return service;
@@ -123,8 +149,13 @@ export class BillingService {
     return merged;
   }
 
-  /** Returns expired holds and removes what is left of expired grants. Safe to run on every instance at once. */
+  /**
+   * Writes the charges that killed instances on this machine left in their journals, returns
+   * expired holds and removes what is left of expired grants. Safe to run on every instance at once.
+   */
   async reconcile(now = Date.now()): Promise<{ holds: number; grants: number }> {
+    // Charges first: they belong to leases that may be about to expire.
+    if (this.deps.dataDir) await recoverCharges({ dataDir: this.deps.dataDir, instanceId: this.instanceId, ledger: this.ledger, logger: this.deps.logger });
     const holds = await releaseExpiredHolds(this.deps.db, now);
     const grants = await expireGrants(this.deps.db, now);
     if (holds > 0) {
@@ -159,11 +190,13 @@ export class BillingService {
     this.timer = undefined;
   }
 
-  /** Waits for a reconciliation tick in progress (for a clean shutdown). */
+  /** Waits for a reconciliation tick in progress, writes decided charges and gives leases back (clean shutdown). */
   async close(): Promise<void> {
     this.stop();
     await this.ticking;
+    await this.leases.close();
     await this.ledger.drain();
+    this.chargeJournal?.close();
   }
 
   /** The price of a provider's model, from memory. */

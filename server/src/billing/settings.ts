@@ -23,6 +23,12 @@ export interface BillingSettings {
   signup: { open: boolean; starterCredits: number; starterExpiresDays: number | null };
   /** GET /api/public/models answers without authentication. */
   publicModels: boolean;
+  /**
+   * Credit leases (ledger/leases.ts): each instance reserves from credit it took in advance, in
+   * memory, and writes charges after the answer. Off: every request holds and settles in the
+   * database before its answer (exact balances at every moment, slower).
+   */
+  leases: { enabled: boolean; size: number; idleSeconds: number };
 }
 
 export const settingsSchema = {
@@ -54,6 +60,16 @@ export const settingsSchema = {
       default: {},
     },
     publicModels: { type: 'boolean', default: false },
+    leases: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean', default: false },
+        size: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, default: 10_000_000 },
+        idleSeconds: { type: 'integer', minimum: 1, maximum: 86_400, default: 60 },
+      },
+      default: {},
+    },
   },
 } as const;
 

@@ -31,10 +31,10 @@ export interface Observability {
   close(): Promise<void>;
 }
 
-export function createObservability(options: { db: Db; logger: Logger; redisUrl?: string; settings?: ObservabilitySettings; dataDir?: string }): Observability {
+export function createObservability(options: { db: Db; logger: Logger; redisUrl?: string; settings?: ObservabilitySettings; dataDir?: string; instanceId?: string }): Observability {
   const { db, logger } = options;
   const settings = options.settings ?? readObservabilitySettings(process.env);
-  const instanceId = newInstanceId();
+  const instanceId = options.instanceId ?? newInstanceId();
   const usage = createUsageServices({ db, logger, settings, instanceId, dataDir: options.dataDir });
   const active = new ActiveRequests();
   const metrics = new GatewayMetrics({ usage: () => usage.recorder.status(), active });

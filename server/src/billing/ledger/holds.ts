@@ -108,13 +108,15 @@ export async function release(ledger: LedgerWriter, input: ReleaseInput): Promis
  * Closes an open hold and gives its credit back. Guarded by `status = 'open'`, so a hold is
  * returned once however many settlers and reconcilers race for it. True when this call did it.
  */
-export async function returnHold(trx: Db, hold: { id: string; accountId: string; amount: number; requestId: string }, status: 'released' | 'expired', now: number): Promise<boolean> {
-  const closed = await trx('billing_holds').where({ id: hold.id, status: 'open' }).update({ status, closed_at: now });
-  if (closed === 0) return false;
-  await trx('billing_accounts').where({ id: hold.accountId }).update({ balance: trx.raw('balance + ?', [hold.amount]), updated_at: now });
+export async function returnHold(trx: Db, hold: { id: string; accountId: string; requestId: string }, status: 'released' | 'expired', now: number): Promise<boolean> {
+  // The amount as the update found it: a credit lease's changes with every charge written.
+  const closed: Array<{ amount: number | string }> = await trx('billing_holds').where({ id: hold.id, status: 'open' }).update({ status, closed_at: now }, ['amount']);
+  if (closed.length === 0) return false;
+  const amount = Number(closed[0].amount);
+  await trx('billing_accounts').where({ id: hold.accountId }).update({ balance: trx.raw('balance + ?', [amount]), updated_at: now });
   await postEntry(trx, { kind: status === 'expired' ? 'expire' : 'release', accountId: hold.accountId, requestId: hold.requestId, holdId: hold.id, at: now }, [
-    { account: SYSTEM.holds, amount: -hold.amount },
-    { account: hold.accountId, amount: hold.amount },
+    { account: SYSTEM.holds, amount: -amount },
+    { account: hold.accountId, amount },
   ]);
   return true;
 }

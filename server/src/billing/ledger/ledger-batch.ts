@@ -8,10 +8,27 @@ import { SYSTEM } from './accounts';
 import type { ReleaseInput, ReserveInput, ReserveResult, SettleInput, SettlementDetails, SettleResult } from './holds';
 import { consumeGrants } from './credits';
 import { entryRows, type EntryMeta, type EntryRows } from './journal';
+import type { LeaseChargeInput, LeaseChargeResult, LeaseReturnInput, LeaseTakeInput, LeaseTakeResult } from './lease-ops';
 import { addPeriodUsage, periodKey, readPeriodUsages } from './period-usage';
 
-export type LedgerOp = { kind: 'reserve'; input: ReserveInput } | { kind: 'settle'; input: SettleInput } | { kind: 'release'; input: ReleaseInput };
-export type LedgerOpResult = ReserveResult | SettleResult | undefined;
+export type LedgerOp =
+  | { kind: 'reserve'; input: ReserveInput }
+  | { kind: 'settle'; input: SettleInput }
+  | { kind: 'release'; input: ReleaseInput }
+  | { kind: 'lease-take'; input: LeaseTakeInput }
+  | { kind: 'lease-charge'; input: LeaseChargeInput }
+  | { kind: 'lease-return'; input: LeaseReturnInput };
+export type LedgerOpResult = ReserveResult | SettleResult | LeaseTakeResult | LeaseChargeResult | undefined;
+
+/** An open lease (a hold an instance draws on, see leases.ts) as the batch sees it. */
+interface LeaseRow {
+  /** Its amount before the batch. */
+  amount: number;
+  /** Net change this batch makes to it. */
+  delta: number;
+  expiresAt?: number;
+  closedAt?: number;
+}
 
 /** A payer as the batch sees it: read once under its row lock, then kept up to date in memory. */
 interface Payer {
@@ -33,6 +50,8 @@ interface Payer {
  */
 export async function applyLedgerBatch(trx: Db, ops: LedgerOp[]): Promise<LedgerOpResult[]> {
   const openHolds = await closeOpenHolds(trx, ops);
+  const leases = await lockLeases(trx, ops);
+  const recorded = await recordedSettlements(trx, ops);
   const payers = await lockPayers(trx, ops);
   const periods = await readPeriods(trx, ops);
   const periodDelta = new Map<string, { account: string; period: string; microCredits: number; tokens: number; requests: number }>();
@@ -59,6 +78,35 @@ export async function applyLedgerBatch(trx: Db, ops: LedgerOp[]): Promise<Ledger
       tokens: (base?.tokens ?? 0) + (d?.tokens ?? 0),
       requests: (base?.requests ?? 0) + (d?.requests ?? 0),
     };
+  };
+
+  /** A charge's settlement row, and what it adds to grants spent, the payer's month and budgets. */
+  const account = (
+    index: number,
+    input: Parameters<typeof settlementRow>[0] & { budgets: SpendWindow[] },
+    c: { charged: number; gross: number; tokens: number; collected: number; now: number; id?: string },
+  ): string => {
+    const row = settlementRow(input, { status: 'settled', ...c });
+    settlementRows.push(row);
+    if (c.collected > 0) collectedBy.set(input.accountId, (collectedBy.get(input.accountId) ?? 0) + c.collected);
+    const month = monthKey(c.now);
+    const pk = periodKey(input.accountId, month);
+    const pd = periodDelta.get(pk) ?? { account: input.accountId, period: month, microCredits: 0, tokens: 0, requests: 0 };
+    pd.microCredits += c.gross;
+    pd.tokens += c.tokens;
+    pd.requests += 1;
+    periodDelta.set(pk, pd);
+    if (input.budgets.length > 0) {
+      const upTo = new Map<string, number>();
+      for (const w of input.budgets) {
+        const s = spendDelta.get(windowKey(w)) ?? { window: w, amount: 0 };
+        if (c.charged > 0) s.amount += c.charged;
+        spendDelta.set(windowKey(w), s);
+        upTo.set(windowKey(w), s.amount);
+      }
+      spendMarks.push({ index, windows: input.budgets, upTo });
+    }
+    return row.id as string;
   };
 
   for (const [index, op] of ops.entries()) {
@@ -88,6 +136,94 @@ export async function applyLedgerBatch(trx: Db, ops: LedgerOp[]): Promise<Ledger
       continue;
     }
 
+    if (op.kind === 'lease-take') {
+      const input = op.input;
+      const available = payer ? payer.balance + payer.creditLimit : 0;
+      if (!payer || input.need > Number.MAX_SAFE_INTEGER || input.need > available) {
+        results.push({ ok: false, available });
+        continue;
+      }
+      // As much of what was asked as there is: at least what the request waiting for it needs.
+      const add = Math.max(0, Math.min(input.want, available));
+      let leaseId = input.leaseId && leases.has(input.leaseId) ? input.leaseId : null;
+      if (add > 0) {
+        payer.balance -= add;
+        payer.delta -= add;
+        if (leaseId) {
+          const lease = leases.get(leaseId)!;
+          lease.delta += add;
+          lease.expiresAt = now + input.ttlMs;
+        } else {
+          leaseId = newId('lease');
+          holdRows.push({ id: leaseId, account_id: input.accountId, amount: add, request_id: `lease:${input.owner}`, attempt: 0, status: 'open', created_at: now, expires_at: now + input.ttlMs });
+        }
+        post({ kind: 'reserve', accountId: input.accountId, holdId: leaseId, memo: 'lease', at: now }, [
+          { account: input.accountId, amount: -add },
+          { account: SYSTEM.holds, amount: add },
+        ]);
+      }
+      results.push({ ok: true, leaseId, added: add });
+      continue;
+    }
+
+    if (op.kind === 'lease-return') {
+      const input = op.input;
+      const lease = leases.get(input.leaseId);
+      if (!lease || !payer) {
+        results.push(undefined);
+        continue;
+      }
+      // Closing gives back whatever the row still holds, whatever this instance thought it held.
+      const amount = input.close ? lease.amount + lease.delta : Math.min(input.amount, lease.amount + lease.delta);
+      lease.delta -= amount;
+      if (input.close) lease.closedAt = now;
+      payer.balance += amount;
+      payer.delta += amount;
+      post({ kind: 'release', accountId: input.accountId, holdId: input.leaseId, memo: 'lease', at: now }, [
+        { account: SYSTEM.holds, amount: -amount },
+        { account: input.accountId, amount },
+      ]);
+      results.push(undefined);
+      continue;
+    }
+
+    if (op.kind === 'lease-charge') {
+      const input = op.input;
+      if (recorded.has(input.settlementId)) {
+        results.push({ collected: input.collected, duplicate: true });
+        continue;
+      }
+      if (input.status === 'released') {
+        settlementRows.push(settlementRow({ ...input, holdId: input.leaseId }, { status: 'released', charged: 0, collected: 0, now, id: input.settlementId }));
+        results.push({ collected: 0, duplicate: false });
+        continue;
+      }
+      const lease = input.leaseId ? leases.get(input.leaseId) : undefined;
+      let collected = input.collected;
+      if (lease) {
+        lease.delta -= collected;
+        post({ kind: 'settle', accountId: input.accountId, requestId: input.requestId, holdId: input.leaseId!, at: now }, [
+          { account: SYSTEM.holds, amount: -collected },
+          { account: SYSTEM.revenue, amount: collected },
+        ]);
+      } else {
+        // The lease was given back (expired) before this charge reached the database: the
+        // credit is in the balance again, and is taken from there down to the credit line.
+        collected = Math.min(collected, payer ? Math.max(0, payer.balance + payer.creditLimit) : 0);
+        if (payer) {
+          payer.balance -= collected;
+          payer.delta -= collected;
+        }
+        post({ kind: 'settle', accountId: input.accountId, requestId: input.requestId, holdId: input.leaseId ?? undefined, at: now }, [
+          { account: input.accountId, amount: -collected },
+          { account: SYSTEM.revenue, amount: collected },
+        ]);
+      }
+      account(index, { ...input, holdId: input.leaseId }, { charged: input.charged, gross: input.gross, tokens: input.tokens, collected, now, id: input.settlementId });
+      results.push({ collected, duplicate: false });
+      continue;
+    }
+
     const held = op.input.holdId && openHolds.delete(op.input.holdId) ? op.input.reserved : 0;
 
     if (op.kind === 'release') {
@@ -106,8 +242,7 @@ export async function applyLedgerBatch(trx: Db, ops: LedgerOp[]): Promise<Ledger
     }
 
     const input = op.input;
-    const month = monthKey(now);
-    const period = input.readsPeriodUsage ? periodNow(input.accountId, month) : undefined;
+    const period = input.readsPeriodUsage ? periodNow(input.accountId, monthKey(now)) : undefined;
     const { charged, gross, tokens } = input.chargeFor(period);
     const fromHold = Math.min(charged, held);
     // A charge above the hold is taken from the balance only down to the credit line.
@@ -123,26 +258,8 @@ export async function applyLedgerBatch(trx: Db, ops: LedgerOp[]): Promise<Ledger
       { account: input.accountId, amount: balanceChange },
       { account: SYSTEM.revenue, amount: collected },
     ]);
-    const row = settlementRow(input, { status: 'settled', charged, collected, now });
-    settlementRows.push(row);
-    if (collected > 0) collectedBy.set(input.accountId, (collectedBy.get(input.accountId) ?? 0) + collected);
-    const pk = periodKey(input.accountId, month);
-    const pd = periodDelta.get(pk) ?? { account: input.accountId, period: month, microCredits: 0, tokens: 0, requests: 0 };
-    pd.microCredits += gross;
-    pd.tokens += tokens;
-    pd.requests += 1;
-    periodDelta.set(pk, pd);
-    if (input.budgets.length > 0) {
-      const upTo = new Map<string, number>();
-      for (const w of input.budgets) {
-        const s = spendDelta.get(windowKey(w)) ?? { window: w, amount: 0 };
-        if (charged > 0) s.amount += charged;
-        spendDelta.set(windowKey(w), s);
-        upTo.set(windowKey(w), s.amount);
-      }
-      spendMarks.push({ index, windows: input.budgets, upTo });
-    }
-    results.push({ settlementId: row.id as string, charged, collected, heldAtSettle: held > 0 || !input.holdId, spendAfter: new Map() });
+    const settlementId = account(index, input, { charged, gross, tokens, collected, now });
+    results.push({ settlementId, charged, collected, heldAtSettle: held > 0 || !input.holdId, spendAfter: new Map() });
   }
 
   // The writes do not depend on each other (but for lines on their entries): issued together,
@@ -152,6 +269,7 @@ export async function applyLedgerBatch(trx: Db, ops: LedgerOp[]): Promise<Ledger
     insertRows(trx, 'billing_holds', holdRows),
     insertRows(trx, 'billing_journal', journal.map((j) => j.entry)).then(() => insertRows(trx, 'billing_journal_lines', journal.flatMap((j) => j.lines))),
     insertRows(trx, 'billing_settlements', settlementRows),
+    ...[...leases].filter(([, l]) => l.delta !== 0 || l.expiresAt || l.closedAt).map(([id, l]) => trx('billing_holds').where({ id }).update(leaseUpdate(trx, l))),
     ...[...payers].filter(([, p]) => p.delta !== 0).map(([id, p]) => trx('billing_accounts').where({ id }).update({ balance: trx.raw('balance + ?', [p.delta]), updated_at: at })),
     ...[...collectedBy].map(([account, amount]) => consumeGrants(trx, account, amount, at)),
     ...[...periodDelta.values()].map((d) => addPeriodUsage(trx, d.account, d.period, d)),
@@ -164,7 +282,7 @@ export async function applyLedgerBatch(trx: Db, ops: LedgerOp[]): Promise<Ledger
 async function closeOpenHolds(trx: Db, ops: LedgerOp[]): Promise<Set<string>> {
   const closing = new Map<string, { status: 'settled' | 'released'; at: number }>();
   for (const op of ops) {
-    if (op.kind !== 'reserve' && op.input.holdId && !closing.has(op.input.holdId)) {
+    if ((op.kind === 'settle' || op.kind === 'release') && op.input.holdId && !closing.has(op.input.holdId)) {
       closing.set(op.input.holdId, { status: op.kind === 'settle' ? 'settled' : 'released', at: op.input.now ?? Date.now() });
     }
   }
@@ -184,6 +302,34 @@ async function closeOpenHolds(trx: Db, ops: LedgerOp[]): Promise<Set<string>> {
   return open;
 }
 
+/** The open leases the batch's lease operations name, read under their row locks (hold rows come before payer rows). */
+async function lockLeases(trx: Db, ops: LedgerOp[]): Promise<Map<string, LeaseRow>> {
+  const ids = new Set<string>();
+  for (const op of ops) {
+    if ((op.kind === 'lease-take' || op.kind === 'lease-charge') && op.input.leaseId) ids.add(op.input.leaseId);
+    if (op.kind === 'lease-return') ids.add(op.input.leaseId);
+  }
+  if (ids.size === 0) return new Map();
+  const q = trx('billing_holds').whereIn('id', [...ids].sort()).andWhere({ status: 'open' }).orderBy('id').select('id', 'amount');
+  const rows: Array<{ id: string; amount: number | string }> = await (isPostgres(trx) ? q.forUpdate() : q);
+  return new Map(rows.map((r) => [r.id, { amount: Number(r.amount), delta: 0 }]));
+}
+
+function leaseUpdate(trx: Db, l: LeaseRow): Record<string, unknown> {
+  const row: Record<string, unknown> = { amount: trx.raw('amount + ?', [l.delta]) };
+  if (l.expiresAt) row.expires_at = l.expiresAt;
+  if (l.closedAt) Object.assign(row, { status: 'released', closed_at: l.closedAt });
+  return row;
+}
+
+/** Charges replayed from a journal (after a crash) that the database already has: applied once only. */
+async function recordedSettlements(trx: Db, ops: LedgerOp[]): Promise<Set<string>> {
+  const ids = ops.flatMap((op) => (op.kind === 'lease-charge' && op.input.replayed ? [op.input.settlementId] : []));
+  if (ids.length === 0) return new Set();
+  const rows: Array<{ id: string }> = await trx('billing_settlements').whereIn('id', ids).select('id');
+  return new Set(rows.map((r) => r.id));
+}
+
 /** The batch's payers, read under their row locks in id order. A payer without an account is absent. */
 async function lockPayers(trx: Db, ops: LedgerOp[]): Promise<Map<string, Payer>> {
   const ids = [...new Set(ops.map((op) => op.input.accountId))].sort();
@@ -194,7 +340,7 @@ async function lockPayers(trx: Db, ops: LedgerOp[]): Promise<Map<string, Payer>>
 
 /** The month so far of the payers whose rule reads it (under the payers' locks, taken before). */
 async function readPeriods(trx: Db, ops: LedgerOp[]): Promise<Map<string, PeriodUsage>> {
-  const wanted = ops.filter((op) => op.kind !== 'release' && op.input.readsPeriodUsage);
+  const wanted = ops.filter((op): op is Extract<LedgerOp, { kind: 'reserve' | 'settle' }> => (op.kind === 'reserve' || op.kind === 'settle') && op.input.readsPeriodUsage);
   if (wanted.length === 0) return new Map();
   const accounts = [...new Set(wanted.map((op) => op.input.accountId))];
   const months = [...new Set(wanted.map((op) => monthKey(op.input.now ?? Date.now())))];
@@ -227,11 +373,11 @@ async function insertRows(trx: Db, table: string, rows: Array<Record<string, unk
 
 function settlementRow(
   input: { requestId: string; attempt: number; holdId: string | null; accountId: string; reserved: number; details: SettlementDetails },
-  outcome: { status: 'settled' | 'released'; charged: number; collected: number; now: number },
+  outcome: { status: 'settled' | 'released'; charged: number; collected: number; now: number; id?: string },
 ): Record<string, unknown> {
   const d = input.details;
   return {
-    id: newId('stl'),
+    id: outcome.id ?? newId('stl'),
     request_id: input.requestId,
     attempt: input.attempt,
     hold_id: input.holdId,

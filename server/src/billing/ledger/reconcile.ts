@@ -7,15 +7,15 @@ import { returnHold } from './holds';
  * this at once. A request that outlives its hold is still settled: from the balance, as far as it goes.
  */
 export async function releaseExpiredHolds(db: Db, now: number, limit = 500): Promise<number> {
-  const due: Array<{ id: string; account_id: string; amount: number | string; request_id: string }> = await db('billing_holds')
+  const due: Array<{ id: string; account_id: string; request_id: string }> = await db('billing_holds')
     .where({ status: 'open' })
     .andWhere('expires_at', '<=', now)
     .orderBy('expires_at')
     .limit(limit)
-    .select('id', 'account_id', 'amount', 'request_id');
+    .select('id', 'account_id', 'request_id');
   let released = 0;
   for (const h of due) {
-    const done = await db.transaction((trx) => returnHold(trx, { id: h.id, accountId: h.account_id, amount: Number(h.amount), requestId: h.request_id }, 'expired', now));
+    const done = await db.transaction((trx) => returnHold(trx, { id: h.id, accountId: h.account_id, requestId: h.request_id }, 'expired', now));
     if (done) released++;
   }
   return released;

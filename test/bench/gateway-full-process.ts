@@ -18,6 +18,8 @@ import { FULL_PIPELINE_ID, TOP_UP_MICROS, type BenchCustomer } from './gateway-f
  * they are checked on every request and never refuse one). Storage is SQLite in a fresh data
  * directory, the default deployment; BENCH_DATABASE=postgres uses a fresh PostgreSQL database on
  * the server of SWITCHYARD_TEST_POSTGRES_URL (default: the local `test` one) instead.
+ * Credits are reserved from credit leases (settings.leases), the setting for throughput;
+ * BENCH_LEASES=off reserves and settles each request in the database before its answer instead.
  */
 const adminKey = process.env.BENCH_KEY ?? 'sy-bench-key';
 const rpm = Number(process.env.BENCH_KEY_RPM ?? 10_000_000);
@@ -44,7 +46,8 @@ async function admin<T>(method: string, path: string, body: unknown): Promise<T>
   return JSON.parse(text) as T;
 }
 
-await admin('PATCH', '/api/billing/settings', { mode: 'credits' });
+const leases = process.env.BENCH_LEASES !== 'off';
+await admin('PATCH', '/api/billing/settings', { mode: 'credits', leases: { enabled: leases } });
 // gpt-4o-mini's list price ($0.15 / $0.60 per million tokens), one credit per dollar.
 await admin('POST', '/api/billing/prices', { scope: 'provider', scopeId: 'openai', model: MODEL, cost: { inputPer1M: 150_000, outputPer1M: 600_000 } });
 const user = await admin<{ id: string }>('POST', '/api/users', { email: 'bench-customer@example.com', name: 'Bench customer', role: 'member' });

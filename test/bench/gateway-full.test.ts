@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIEmulator, type OpenAIEmulator } from '../emulators/openai';
+import { within } from '../support/within';
 import { featureEvidence, startFullGateway, TOP_UP_MICROS, type FullGateway } from './gateway-full';
 
 /**
@@ -9,13 +10,13 @@ import { featureEvidence, startFullGateway, TOP_UP_MICROS, type FullGateway } fr
  */
 const RPM = 22;
 
-describe('the all-features bench gateway', () => {
+describe.each([{ leases: 'on' }, { leases: 'off' }])('the all-features bench gateway (credit leases $leases)', ({ leases }) => {
   let emulator: OpenAIEmulator;
   let gw: FullGateway;
 
   beforeAll(async () => {
     emulator = await startOpenAIEmulator();
-    gw = await startFullGateway(emulator.openaiUrl, { BENCH_KEY: 'sy-bench-check-admin', BENCH_KEY_RPM: String(RPM) });
+    gw = await startFullGateway(emulator.openaiUrl, { BENCH_KEY: 'sy-bench-check-admin', BENCH_KEY_RPM: String(RPM), BENCH_LEASES: leases });
   }, 60_000);
   afterAll(async () => {
     await gw?.child.stop();
@@ -35,7 +36,7 @@ describe('the all-features bench gateway', () => {
     const { customer } = gw;
     const key = await gw.admin('GET', `/api/keys/${customer.keyId}`);
     expect(key.body).toMatchObject({ userId: customer.userId, status: 'active', limits: { rpm: RPM, tpm: 1_000_000_000 } });
-    expect((await gw.admin('GET', '/api/billing/settings')).body.mode).toBe('credits');
+    expect((await gw.admin('GET', '/api/billing/settings')).body).toMatchObject({ mode: 'credits', leases: { enabled: leases === 'on' } });
 
     // The key's limit allows RPM requests a minute: all of them pass (one after an upstream
     // failure the fallback absorbs), the next one is refused before any upstream call.
@@ -66,17 +67,24 @@ describe('the all-features bench gateway', () => {
     expect(events.filter((e) => e.attempts === 2)).toHaveLength(1); // the fallback moved past the 500
 
     // Every attempt reserved credits first; the answered ones settled, the failed one was released.
-    const settlements: any[] = (await gw.admin('GET', `/api/billing/settlements?account=${customer.account}&limit=100`)).body.data;
-    expect(settlements.filter((s) => s.status === 'settled')).toHaveLength(RPM);
-    expect(settlements.filter((s) => s.status === 'released')).toHaveLength(1);
+    // (With leases, charges are written just after the answers: waited for.)
+    let settlements: any[] = [];
+    await within(5_000, async () => {
+      settlements = (await gw.admin('GET', `/api/billing/settlements?account=${customer.account}&limit=100`)).body.data;
+      expect(settlements.filter((s) => s.status === 'settled')).toHaveLength(RPM);
+      expect(settlements.filter((s) => s.status === 'released')).toHaveLength(1);
+    });
     for (const s of settlements) expect(s.reserved).toBeGreaterThan(0);
     for (const s of settlements.filter((x) => x.status === 'settled')) expect(s.reserved).toBeGreaterThanOrEqual(s.charged);
 
-    // The ledger took exactly what the usage rows say, nothing is left on hold, the books balance.
+    // The ledger took exactly what the usage rows say, nothing is left on hold (but what a lease
+    // holds for the next requests), the books balance.
     const charged = events.reduce((sum, e) => sum + Number(e.creditsMicros), 0);
-    expect(evidence.spent).toBe(charged);
-    expect(evidence.held).toBe(0);
-    expect(evidence.balance).toBe(TOP_UP_MICROS - charged);
+    const after = await featureEvidence(gw, RPM);
+    expect(after.spent).toBe(charged);
+    if (leases === 'off') expect(after.held).toBe(0);
+    else expect(after.held).toBeGreaterThan(0);
+    expect(after.balance + after.held).toBe(TOP_UP_MICROS - charged);
     const books = (await gw.admin('GET', '/api/billing/audit')).body;
     expect(books).toMatchObject({ unbalancedEntries: [], mismatchedAccounts: [], total: 0 });
   }, 60_000);

@@ -54,7 +54,9 @@ export interface FeatureEvidence {
   usageDropped: number;
   /** The customer's account, micro-credits. */
   balance: number;
+  /** Held for requests in flight, and with credit leases, what the instance's lease still holds. */
   held: number;
+  /** What the customer was charged: the top-up less what it still has, spendable or held. */
   spent: number;
 }
 
@@ -70,12 +72,19 @@ export async function featureEvidence(gw: FullGateway, expected = 0): Promise<Fe
     if (status!.depth === 0 && status!.written >= expected) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  const account = (await gw.admin<{ balance: number; held: number }>('GET', `/api/billing/accounts/${gw.customer.account}`)).body;
+  // With credit leases, charges are written just after their answers: settled when no usage event and no charge is pending.
+  let account = (await gw.admin<{ balance: number; held: number }>('GET', `/api/billing/accounts/${gw.customer.account}`)).body;
+  for (let i = 0; i < 40; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    const again = (await gw.admin<{ balance: number; held: number }>('GET', `/api/billing/accounts/${gw.customer.account}`)).body;
+    if (again.balance === account.balance && again.held === account.held) break;
+    account = again;
+  }
   return {
     usageWritten: status!.written,
     usageDropped: Object.values(status!.dropped).reduce((a, b) => a + b, 0),
     balance: account.balance,
     held: account.held,
-    spent: TOP_UP_MICROS - account.balance,
+    spent: TOP_UP_MICROS - account.balance - account.held,
   };
 }

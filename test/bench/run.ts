@@ -66,7 +66,7 @@ async function main() {
 
     // The all-features gateway must have recorded and charged every request it answered.
     const evidence = await featureEvidence(full, fullAnswered);
-    process.stdout.write(`\n${FULL}: ${fullAnswered} requests answered, ${evidence.usageWritten} usage rows written (${evidence.usageDropped} dropped), ${fmt(evidence.spent / 1_000_000, 4)} credits charged, ${evidence.held} micro-credits still held\n`);
+    process.stdout.write(`\n${FULL}: ${fullAnswered} requests answered, ${evidence.usageWritten} usage rows written (${evidence.usageDropped} dropped), ${fmt(evidence.spent / 1_000_000, 4)} credits charged, ${evidence.held} micro-credits held (credit leases, and requests in flight)\n`);
     if (evidence.usageDropped > 0 || evidence.usageWritten < fullAnswered) throw new Error(`${FULL}: usage recording lost events`);
     if (evidence.spent <= 0) throw new Error(`${FULL}: no credits were charged: billing was not on`);
 

@@ -116,7 +116,7 @@ export async function runSoakBench(): Promise<void> {
       `RSS slope after warm-up: ${slope >= 0 ? '+' : ''}${fmt(slope, 2)} MB per 100k requests; final minus after warm-up: ${fmt(toMB(final.rss - warm.rss))} MB (bar: flat)`,
       `heap used: max ${fmt(heaps.length ? toMB(Math.max(...heaps)) : undefined)} MB, final ${fmt(final.heapUsed && toMB(final.heapUsed))} MB${liveHeap ? `; live heap after warm-up ${fmt(warm.liveHeap && toMB(warm.liveHeap))} MB, final ${fmt(final.liveHeap && toMB(final.liveHeap))} MB, slope ${fmt(liveSlope, 2)} MB per 100k requests` : ''}`,
       `${done} requests in ${fmt(seconds, 0)} s (${fmt(done / seconds, 0)} req/s), ${errors} errors; json p50 ${fmt(results[0].p50, 2)} ms p99 ${fmt(results[0].p99, 2)} ms, stream p50 ${fmt(results[1].p50, 2)} ms p99 ${fmt(results[1].p99, 2)} ms`,
-      `features: ${evidence.usageWritten} usage rows written (${evidence.usageDropped} dropped), ${fmt(evidence.spent / 1_000_000, 4)} credits charged to ${full.customer.account}, ${evidence.held} micro-credits still held`,
+      `features: ${evidence.usageWritten} usage rows written (${evidence.usageDropped} dropped), ${fmt(evidence.spent / 1_000_000, 4)} credits charged to ${full.customer.account}, ${evidence.held} micro-credits held (credit leases, and requests in flight)`,
     ];
     process.stdout.write(`\nSoak: all-features gateway, ${total} requests at concurrency 32 (16 JSON + 16 streamed)\n\n${rows.join('\n')}\n\n${summary.join('\n')}\n`);
 

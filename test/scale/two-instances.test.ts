@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import knex from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIEmulator, type OpenAIEmulator } from '../emulators/openai';
 import { createTempDatabase, postgresAvailable, type TempDatabase } from '../support/postgres';
@@ -149,5 +150,39 @@ describe.skipIf(!available)('two instances against one PostgreSQL and one Redis'
       expect(balance.body).toMatchObject({ balance: funded - charged, held: 0 });
     });
     expect(funded - charged).toBeGreaterThanOrEqual(0);
+  });
+
+  it('with credit leases too: each instance spends only what it leased, and idle leases come back', async () => {
+    // Leases of 100 micro-credits, given back after a second unused (checked every third of the 3 s lease life).
+    expect((await call(a, 'PATCH', '/api/billing/settings', { mode: 'credits', holdTtlSeconds: 3, leases: { enabled: true, size: 100, idleSeconds: 1 } })).status).toBe(200);
+    const user = await call(a, 'POST', '/api/users', { email: 'leaser@example.com', role: 'member', password: 'scale-test-password-3' });
+    const key = await call(a, 'POST', '/api/keys', { name: 'leaser', userId: user.body.id });
+    const ask = (inst: Instance) => call(inst, 'POST', '/v1/chat/completions', { model: 'gpt-4o-mini', max_tokens: 5, messages: [{ role: 'user', content: 'go' }] }, key.body.key);
+    await within(2000, async () => expect((await call(b, 'GET', '/api/billing/settings')).body.leases.enabled).toBe(true));
+
+    const account = `user:${user.body.id}`;
+    const funded = 300;
+    expect((await call(a, 'POST', `/api/billing/accounts/${account}/topups`, { amount: funded })).status).toBe(201);
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => ask(i % 2 ? a : b)));
+    const ok = results.filter((r) => r.status === 200);
+    expect(results.filter((r) => r.status !== 200 && r.status !== 402).map((r) => r.body)).toEqual([]);
+    expect(ok.length).toBeGreaterThan(0);
+    expect(results.filter((r) => r.status === 402).length).toBeGreaterThan(0);
+    const charged = ok.reduce((t, r) => t + r.body.usage.prompt_tokens + 2 * r.body.usage.completion_tokens, 0);
+    expect(charged).toBeLessThanOrEqual(funded);
+    // Both leases were used (each instance answered some) and both come back once idle.
+    await within(8000, async () => {
+      const balance = await call(a, 'GET', `/api/billing/accounts/${account}`);
+      expect(balance.body).toMatchObject({ balance: funded - charged, held: 0 });
+    });
+    const sql = knex({ client: 'pg', connection: db.url, pool: { min: 0, max: 1 } });
+    try {
+      const leases: Array<{ request_id: string; status: string }> = await sql('billing_holds').where({ account_id: account }).select('request_id', 'status');
+      expect(new Set(leases.map((l) => l.request_id)).size).toBe(2);
+      expect(leases.every((l) => l.status === 'released')).toBe(true);
+    } finally {
+      await sql.destroy();
+    }
+    await call(a, 'PATCH', '/api/billing/settings', { holdTtlSeconds: 3600, leases: { enabled: false } });
   });
 });

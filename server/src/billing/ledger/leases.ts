@@ -60,6 +60,8 @@ export interface Lease {
   free: number;
   inFlight: number;
   lastUsed: number;
+  /** When its expiry was last pushed back (taking credit does it too). */
+  renewedAt: number;
   /** Reconciliation expired the row (this instance could not renew it): charges go to the balance. */
   lost: boolean;
   taking?: Promise<LeaseTakeResult>;
@@ -131,11 +133,22 @@ export class LeaseBook {
     return this.record(lease, { ...facts, charged: 0, gross: 0, tokens: 0, reserved, collected: 0, status: 'released' });
   }
 
-  /** Renews the leases in use, gives back idle ones: every third of the lease time to live. */
+  /** Looks after the leases about every second: renewals are due every third of the lease life. */
   start(): void {
-    const every = Math.max(200, Math.min(30_000, Math.floor(this.opts.sizing().ttlMs / 3)));
-    this.timer = setInterval(() => void this.maintain().catch((err: Error) => this.opts.logger.error({ err: err.message }, 'billing: lease upkeep failed')), every);
-    this.timer.unref();
+    const next = () => {
+      const { ttlMs, idleMs } = this.opts.sizing();
+      // At most a second apart, so a changed lease life or idle time applies within a second.
+      const every = Math.max(200, Math.min(1_000, Math.floor(ttlMs / 3), idleMs));
+      this.timer = setTimeout(() => {
+        void this.maintain()
+          .catch((err: Error) => this.opts.logger.error({ err: err.message }, 'billing: lease upkeep failed'))
+          .finally(() => {
+            if (this.timer) next();
+          });
+      }, every);
+      this.timer.unref();
+    };
+    next();
   }
 
   /** Extends the leases in use and gives back those idle past `idleMs`. */
@@ -145,14 +158,17 @@ export class LeaseBook {
     for (const lease of this.leases.values()) {
       if (!lease.id || lease.lost || lease.taking) continue;
       if (lease.inFlight === 0 && now - lease.lastUsed >= idleMs) await this.giveBack(lease, now);
-      else renew.push(lease);
+      else if (now - lease.renewedAt >= ttlMs / 3) renew.push(lease);
     }
     if (renew.length === 0) return;
     const ids = renew.map((l) => l.id!);
     const renewed: Array<{ id: string }> = await this.opts.db('billing_holds').whereIn('id', ids).andWhere({ status: 'open' }).update({ expires_at: now + ttlMs }, ['id']);
     const alive = new Set(renewed.map((r) => r.id));
     for (const lease of renew) {
-      if (alive.has(lease.id!)) continue;
+      if (alive.has(lease.id!)) {
+        lease.renewedAt = now;
+        continue;
+      }
       // Expired under us: what it held is back in the balance; new requests start a new lease.
       lease.lost = true;
       this.leases.delete(lease.accountId);
@@ -168,7 +184,7 @@ export class LeaseBook {
 
   /** Writes what is pending and gives every lease back (clean shutdown). */
   async close(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.flush();
     this.closed = true;
@@ -180,7 +196,7 @@ export class LeaseBook {
   private leaseOf(accountId: string): Lease {
     let lease = this.leases.get(accountId);
     if (!lease || lease.lost) {
-      lease = { accountId, id: null, held: 0, free: 0, inFlight: 0, lastUsed: Date.now(), lost: false };
+      lease = { accountId, id: null, held: 0, free: 0, inFlight: 0, lastUsed: Date.now(), renewedAt: Date.now(), lost: false };
       this.leases.set(accountId, lease);
     }
     return lease;
@@ -202,6 +218,7 @@ export class LeaseBook {
             lease.free = -sumReserved(lease);
           }
           lease.id = result.leaseId;
+          lease.renewedAt = Date.now();
           lease.held += result.added;
           lease.free += result.added;
         }

@@ -12,13 +12,16 @@ import { runSoakBench } from './soak';
  * Node.js proxy, for streamed and non-streamed chat at concurrency 1 and 32: once configured
  * minimally (admin key, direct route) and once with every feature a paying customer's request
  * passes through (gateway-full-process.ts: user API key with a rate limit, fallback pipeline,
- * credit reservation and charge, usage recording). Ends with each process's resident memory.
+ * credit reservation and charge, usage recording), the latter twice: with credit leases (the
+ * setting for throughput) and with a hold written before and settled after each call. Ends with
+ * each process's resident memory.
  */
 const DURATION_C1 = Number(process.env.BENCH_DURATION_C1_MS ?? 4000);
 const DURATION_C32 = Number(process.env.BENCH_DURATION_C32_MS ?? 6000);
 const WARMUP_MS = 1500;
 
 const FULL = 'switchyard, all features';
+const FULL_HOLDS = 'switchyard, all features, no leases';
 
 interface Row {
   scenario: string;
@@ -39,14 +42,18 @@ async function main() {
     children.push(gateway);
     const full = await startFullGateway(upstream.url);
     children.push(full.child);
+    const fullHolds = await startFullGateway(upstream.url, { BENCH_LEASES: 'off' });
+    children.push(fullHolds.child);
 
     const targets = [
       { name: 'emulator (direct)', url: upstream.url, headers: { authorization: 'Bearer sk-bench-upstream' } },
       { name: 'bare Node.js proxy', url: proxy.url, headers: { authorization: 'Bearer sk-bench-upstream' } },
       { name: 'switchyard', url: gateway.url, headers: { authorization: 'Bearer sy-bench-key' } },
       { name: FULL, url: full.child.url, headers: { authorization: `Bearer ${full.customer.key}` } },
+      { name: FULL_HOLDS, url: fullHolds.child.url, headers: { authorization: `Bearer ${fullHolds.customer.key}` } },
     ];
     let fullAnswered = 0;
+    let holdsAnswered = 0;
     const rows: Row[] = [];
     for (const stream of [false, true]) {
       for (const concurrency of [1, 32]) {
@@ -57,6 +64,7 @@ async function main() {
           const result = await runLoad({ ...common, durationMs: concurrency === 1 ? DURATION_C1 : DURATION_C32 });
           if (warm.errors + result.errors > 0) throw new Error(`${t.name} ${scenario}: ${warm.errors + result.errors} failed requests`);
           if (t.name === FULL) fullAnswered += warm.requests + result.requests;
+          if (t.name === FULL_HOLDS) holdsAnswered += warm.requests + result.requests;
           rows.push({ scenario, target: t.name, result });
           process.stderr.write(`${scenario.padEnd(12)} ${t.name.padEnd(24)} ${fmt(result.rps, 0).padStart(7)} req/s  p50 ${fmt(result.p50, 3)} ms  p99 ${fmt(result.p99, 3)} ms\n`);
         }
@@ -64,15 +72,17 @@ async function main() {
     }
     printTable(rows);
 
-    // The all-features gateway must have recorded and charged every request it answered.
-    const evidence = await featureEvidence(full, fullAnswered);
-    process.stdout.write(`\n${FULL}: ${fullAnswered} requests answered, ${evidence.usageWritten} usage rows written (${evidence.usageDropped} dropped), ${fmt(evidence.spent / 1_000_000, 4)} credits charged, ${evidence.held} micro-credits held (credit leases, and requests in flight)\n`);
-    if (evidence.usageDropped > 0 || evidence.usageWritten < fullAnswered) throw new Error(`${FULL}: usage recording lost events`);
-    if (evidence.spent <= 0) throw new Error(`${FULL}: no credits were charged: billing was not on`);
+    // The all-features gateways must have recorded and charged every request they answered.
+    for (const [name, gw, answered] of [[FULL, full, fullAnswered], [FULL_HOLDS, fullHolds, holdsAnswered]] as const) {
+      const evidence = await featureEvidence(gw, answered);
+      process.stdout.write(`\n${name}: ${answered} requests answered, ${evidence.usageWritten} usage rows written (${evidence.usageDropped} dropped), ${fmt(evidence.spent / 1_000_000, 4)} credits charged, ${evidence.held} micro-credits held (credit leases, and requests in flight)\n`);
+      if (evidence.usageDropped > 0 || evidence.usageWritten < answered) throw new Error(`${name}: usage recording lost events`);
+      if (evidence.spent <= 0) throw new Error(`${name}: no credits were charged: billing was not on`);
+    }
 
     const memory = ['| process | RSS MB | heap used MB |', '|---|---:|---:|'];
     const heap = await heapStats(full.child);
-    for (const [name, child] of [['emulator', upstream], ['bare Node.js proxy', proxy], ['switchyard', gateway], [FULL, full.child]] as const) {
+    for (const [name, child] of [['emulator', upstream], ['bare Node.js proxy', proxy], ['switchyard', gateway], [FULL, full.child], [FULL_HOLDS, fullHolds.child]] as const) {
       memory.push(`| ${name} | ${fmt(toMB(rssBytes(child.process.pid!)), 1)} | ${child === full.child ? fmt(heap && toMB(heap.heapUsed), 1) : '–'} |`);
     }
     process.stdout.write(`\nResident memory at the end of the latency runs\n\n${memory.join('\n')}\n`);

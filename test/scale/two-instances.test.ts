@@ -121,6 +121,25 @@ describe.skipIf(!available)('two instances against one PostgreSQL and one Redis'
     await within(1000, async () => expect(await modelIds(b)).not.toContain('scale-model'));
   });
 
+  /** A member with an API key; `ask` sends one small paid request to an instance. */
+  const payingMember = async (email: string) => {
+    const user = await call(a, 'POST', '/api/users', { email, role: 'member', password: 'scale-test-password-2' });
+    const key = await call(a, 'POST', '/api/keys', { name: email, userId: user.body.id });
+    const ask = (inst: Instance) => call(inst, 'POST', '/v1/chat/completions', { model: 'gpt-4o-mini', max_tokens: 5, messages: [{ role: 'user', content: 'go' }] }, key.body.key);
+    return { account: `user:${user.body.id}`, ask };
+  };
+
+  /** Funds the member with a small balance, then sends 60 requests at once over both instances: some are answered, some refused (402), nothing else. Returns what the answered ones cost. */
+  const spendAtOnce = async (member: Awaited<ReturnType<typeof payingMember>>, funded: number) => {
+    expect((await call(a, 'POST', `/api/billing/accounts/${member.account}/topups`, { amount: funded })).status).toBe(201);
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => member.ask(i % 2 ? a : b)));
+    const ok = results.filter((r) => r.status === 200);
+    expect(results.filter((r) => r.status !== 200 && r.status !== 402).map((r) => r.body)).toEqual([]);
+    expect(ok.length).toBeGreaterThan(0);
+    expect(results.filter((r) => r.status === 402).length).toBeGreaterThan(0);
+    return ok.reduce((t, r) => t + r.body.usage.prompt_tokens + 2 * r.body.usage.completion_tokens, 0);
+  };
+
   it('applies billing changes everywhere, and never overdraws the ledger with both instances serving one small balance', async () => {
     expect((await call(a, 'PATCH', '/api/billing/settings', { mode: 'credits' })).status).toBe(200);
     const card = { inputPer1M: 1_000_000, outputPer1M: 2_000_000 }; // 1 and 2 micro-credits per token
@@ -130,21 +149,13 @@ describe.skipIf(!available)('two instances against one PostgreSQL and one Redis'
       : await call(a, 'POST', '/api/billing/prices', { scope: 'provider', scopeId: 'openai', model: 'gpt-4o-mini', cost: card });
     expect(priced.status, JSON.stringify(priced.body)).toBeLessThan(300);
     expect((await call(a, 'PUT', '/api/models/gpt-4o-mini', { providerId: 'openai' })).status).toBe(200);
-    const user = await call(a, 'POST', '/api/users', { email: 'payer@example.com', role: 'member', password: 'scale-test-password-2' });
-    const key = await call(a, 'POST', '/api/keys', { name: 'payer', userId: user.body.id });
-    const ask = (inst: Instance) => call(inst, 'POST', '/v1/chat/completions', { model: 'gpt-4o-mini', max_tokens: 5, messages: [{ role: 'user', content: 'go' }] }, key.body.key);
+    const member = await payingMember('payer@example.com');
+    const { account } = member;
     // b switched to credits mode too: with no credits the member is refused there as well.
-    await within(1000, async () => expect((await ask(b)).status).toBe(402));
+    await within(1000, async () => expect((await member.ask(b)).status).toBe(402));
 
-    const account = `user:${user.body.id}`;
     const funded = 300;
-    expect((await call(a, 'POST', `/api/billing/accounts/${account}/topups`, { amount: funded })).status).toBe(201);
-    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => ask(i % 2 ? a : b)));
-    const ok = results.filter((r) => r.status === 200);
-    expect(results.filter((r) => r.status !== 200 && r.status !== 402).map((r) => r.body)).toEqual([]);
-    expect(ok.length).toBeGreaterThan(0);
-    expect(results.filter((r) => r.status === 402).length).toBeGreaterThan(0);
-    const charged = ok.reduce((t, r) => t + r.body.usage.prompt_tokens + 2 * r.body.usage.completion_tokens, 0);
+    const charged = await spendAtOnce(member, funded);
     await within(5000, async () => {
       const balance = await call(a, 'GET', `/api/billing/accounts/${account}`);
       expect(balance.body).toMatchObject({ balance: funded - charged, held: 0 });
@@ -155,20 +166,12 @@ describe.skipIf(!available)('two instances against one PostgreSQL and one Redis'
   it('with credit leases too: each instance spends only what it leased, and idle leases come back', async () => {
     // Leases of 100 micro-credits, given back after a second unused (checked every third of the 3 s lease life).
     expect((await call(a, 'PATCH', '/api/billing/settings', { mode: 'credits', holdTtlSeconds: 3, leases: { enabled: true, size: 100, idleSeconds: 1 } })).status).toBe(200);
-    const user = await call(a, 'POST', '/api/users', { email: 'leaser@example.com', role: 'member', password: 'scale-test-password-3' });
-    const key = await call(a, 'POST', '/api/keys', { name: 'leaser', userId: user.body.id });
-    const ask = (inst: Instance) => call(inst, 'POST', '/v1/chat/completions', { model: 'gpt-4o-mini', max_tokens: 5, messages: [{ role: 'user', content: 'go' }] }, key.body.key);
+    const member = await payingMember('leaser@example.com');
+    const { account } = member;
     await within(2000, async () => expect((await call(b, 'GET', '/api/billing/settings')).body.leases.enabled).toBe(true));
 
-    const account = `user:${user.body.id}`;
     const funded = 300;
-    expect((await call(a, 'POST', `/api/billing/accounts/${account}/topups`, { amount: funded })).status).toBe(201);
-    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => ask(i % 2 ? a : b)));
-    const ok = results.filter((r) => r.status === 200);
-    expect(results.filter((r) => r.status !== 200 && r.status !== 402).map((r) => r.body)).toEqual([]);
-    expect(ok.length).toBeGreaterThan(0);
-    expect(results.filter((r) => r.status === 402).length).toBeGreaterThan(0);
-    const charged = ok.reduce((t, r) => t + r.body.usage.prompt_tokens + 2 * r.body.usage.completion_tokens, 0);
+    const charged = await spendAtOnce(member, funded);
     expect(charged).toBeLessThanOrEqual(funded);
     // Both leases were used (each instance answered some) and both come back once idle.
     await within(8000, async () => {

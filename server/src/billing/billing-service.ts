@@ -67,7 +67,8 @@ export class BillingService {
   private ticking?: Promise<void>;
 
   private constructor(private readonly deps: BillingDeps) {
-    this.ledger = createLedgerWriter(deps.db, { lanes: isPostgres(deps.db) ? 4 : 1 });
+    // Batches of up to 256: with credit leases one request is one charge, and traffic outruns 64 per commit.
+    this.ledger = createLedgerWriter(deps.db, { lanes: isPostgres(deps.db) ? 4 : 1, maxBatch: 256 });
     this.instanceId = deps.instanceId ?? `gw_${process.pid}_${Date.now().toString(36)}`;
     this.chargeJournal = deps.dataDir ? openChargeJournal(deps.dataDir, this.instanceId, deps.logger) : undefined;
     this.leases = new LeaseBook({

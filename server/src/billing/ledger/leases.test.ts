@@ -9,7 +9,7 @@ import { OWNER_FILE } from '../../journal/local-journal';
 import { addCredit } from './credits';
 import { chargeJournalDir, openChargeJournal, recoverCharges } from './charge-journal';
 import type { LeaseChargeInput } from './lease-ops';
-import { LeaseBook, type LeaseSizing } from './leases';
+import { LeaseBook, MAX_PENDING_CHARGES, type LeaseSizing } from './leases';
 import { createLedgerWriter, type LedgerOp, type LedgerWriter } from './ledger-batch';
 import { audit, getAccount } from './queries';
 import { releaseExpiredHolds } from './reconcile';
@@ -159,6 +159,40 @@ describe.each(await storageBackends())('credit leases (%s)', (backend) => {
     expect(await getAccount(db, payer)).toMatchObject({ balance: 920 }); // 2000 - 80 charged - a new 1000 lease
     await booksBalance();
     await leases.close();
+  });
+
+  it('makes new reservations wait while too many charges are still unwritten (memory stays bounded)', async () => {
+    const payer = await funded(100_000);
+    // A database that takes charges only when told to.
+    const held: Array<() => void> = [];
+    const slow = {
+      submit: (key: string, op: LedgerOp) => (op.kind === 'lease-charge' ? new Promise<void>((r) => held.push(r)).then(() => ledger.submit(key, op)) : ledger.submit(key, op)),
+      drain: () => ledger.drain(),
+    } as unknown as LedgerWriter;
+    const leases = new LeaseBook({ db, ledger: slow, logger: quiet, owner: `gw_slow_${n}`, sizing: () => ({ size: 100_000, idleMs: 60_000, ttlMs: 60_000 }) });
+    for (let i = 0; i < MAX_PENDING_CHARGES; i++) {
+      const r = await leases.reserve(payer, 1);
+      if (!r.ok) throw new Error('not reserved');
+      leases.settle(r.lease, 1, facts(`bp${n}_${i}`, 1));
+    }
+    expect(leases.pendingCharges).toBe(MAX_PENDING_CHARGES);
+    let admitted = false;
+    const next = leases.reserve(payer, 1).then((r) => {
+      admitted = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(admitted).toBe(false);
+    // Half of them written: the waiting reservation goes ahead.
+    for (const write of held.splice(0, MAX_PENDING_CHARGES / 2)) write();
+    expect((await next).ok).toBe(true);
+    for (const write of held.splice(0)) write();
+    const r = await next;
+    if (r.ok) leases.release(r.lease, 1, { requestId: 'bp-last', attempt: 1, details, budgets: [], now: Date.now() });
+    for (const write of held.splice(0)) write();
+    await leases.close();
+    expect(await getAccount(db, payer)).toMatchObject({ balance: 100_000 - MAX_PENDING_CHARGES, held: 0 });
+    await booksBalance();
   });
 
   it('replays the charges a killed instance journaled but never wrote, exactly once', async () => {

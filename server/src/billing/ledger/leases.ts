@@ -83,9 +83,18 @@ type ReleaseFacts = Omit<ChargeFacts, 'charged' | 'gross' | 'tokens'>;
 
 const RETRY_MS = [100, 500, 2_000, 5_000];
 
+/**
+ * Charges decided and not yet written past which new reservations wait until half of them are:
+ * without it, traffic faster than the database can take charges would queue them in memory
+ * without bound (and the stored ledger would trail further and further).
+ */
+export const MAX_PENDING_CHARGES = 512;
+
 export class LeaseBook {
   private readonly leases = new Map<string, Lease>();
   private readonly writes = new Set<Promise<unknown>>();
+  /** Reservations waiting for the pending charges to fall below the limit. */
+  private waiting: Array<() => void> = [];
   private timer?: NodeJS.Timeout;
   private closed = false;
 
@@ -94,6 +103,7 @@ export class LeaseBook {
   /** Reserves `amount` from the payer's lease, taking more from the balance when it runs short. */
   async reserve(accountId: string, amount: number, now = Date.now()): Promise<LeaseReservation> {
     if (!Number.isSafeInteger(amount) || amount < 0) return { ok: false, amount, available: 0 };
+    if (this.writes.size >= MAX_PENDING_CHARGES) await new Promise<void>((resolve) => this.waiting.push(resolve));
     for (;;) {
       const lease = this.leaseOf(accountId);
       if (lease.free >= amount && !lease.lost) {
@@ -176,6 +186,11 @@ export class LeaseBook {
     }
   }
 
+  /** Charges decided and not yet written (a gauge for operators; bounded by MAX_PENDING_CHARGES). */
+  get pendingCharges(): number {
+    return this.writes.size;
+  }
+
   /** Waits for every decided charge to be written. */
   async flush(): Promise<void> {
     while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
@@ -242,7 +257,14 @@ export class LeaseBook {
     this.opts.journal?.append(charge);
     const written = this.write(charge);
     this.writes.add(written);
-    void written.finally(() => this.writes.delete(written));
+    void written.finally(() => {
+      this.writes.delete(written);
+      if (this.waiting.length > 0 && this.writes.size <= MAX_PENDING_CHARGES / 2) {
+        const waiting = this.waiting;
+        this.waiting = [];
+        for (const resume of waiting) resume();
+      }
+    });
     return { settlementId: charge.settlementId, charged: charge.charged, collected: charge.collected, written };
   }
 

@@ -165,7 +165,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     };
 
     // Billing first: it writes cost and charge onto each attempt before others read it.
-    const observability = createObservability({ db, logger, redisUrl: env.redisUrl, dataDir: env.dataDir, instanceId });
+    const observability = createObservability({ db, logger, redisUrl: env.redisUrl, dataDir: env.dataDir, instanceId, pendingCharges: () => billingService.leases.pendingCharges });
     const hooks = combineHooks([billing.hooks, ...(options.hooks ?? []), observability.hooks]);
     const pipelines = await PipelineService.start(
       {

@@ -45,8 +45,10 @@ export class GatewayMetrics implements CircuitStateReporter {
   private readonly upstreamErrors = this.r.counter('switchyard_upstream_errors_total', 'Failed upstream attempts by error type.', ['provider', 'model', 'type']);
   private readonly circuit = this.r.gauge('switchyard_circuit_state', 'Circuit breaker state per target: 0 closed, 1 half-open, 2 open.', ['provider', 'model']);
 
-  constructor(sources: { usage: () => UsageRecorderStatus; active: ActiveRequests }) {
+  constructor(sources: { usage: () => UsageRecorderStatus; active: ActiveRequests; pendingCharges?: () => number }) {
     const { r } = this;
+    const charges = r.gauge('switchyard_billing_pending_charges', 'Charges decided against credit leases and not yet written to the database.');
+    charges.collect(() => charges.set({}, sources.pendingCharges?.() ?? 0));
     const inflight = r.gauge('switchyard_inflight_requests', 'Requests between their first upstream attempt and their end.');
     inflight.collect(() => inflight.set({}, sources.active.counts().requests));
     const streams = r.gauge('switchyard_active_streams', 'Streamed requests in flight.');

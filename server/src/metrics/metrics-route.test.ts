@@ -66,6 +66,7 @@ describe('GET /metrics', () => {
     expect(sampleValue(samples, 'switchyard_circuit_state', { provider: 'mock', model: '' })).toBe(1);
     expect(sampleValue(samples, 'switchyard_usage_queue_depth')).toBeGreaterThanOrEqual(0);
     expect(sampleValue(samples, 'switchyard_usage_queue_capacity')).toBe(50_000);
+    expect(sampleValue(samples, 'switchyard_billing_pending_charges')).toBe(0);
     for (const reason of ['queue_full', 'write_failed', 'shutdown']) expect(sampleValue(samples, 'switchyard_usage_events_dropped_total', { reason })).toBe(0);
     expect(sampleValue(samples, 'switchyard_active_streams')).toBe(0);
     expect(sampleValue(samples, 'process_resident_memory_bytes')).toBeGreaterThan(0);

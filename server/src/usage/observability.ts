@@ -31,13 +31,13 @@ export interface Observability {
   close(): Promise<void>;
 }
 
-export function createObservability(options: { db: Db; logger: Logger; redisUrl?: string; settings?: ObservabilitySettings; dataDir?: string; instanceId?: string }): Observability {
+export function createObservability(options: { db: Db; logger: Logger; redisUrl?: string; settings?: ObservabilitySettings; dataDir?: string; instanceId?: string; pendingCharges?: () => number }): Observability {
   const { db, logger } = options;
   const settings = options.settings ?? readObservabilitySettings(process.env);
   const instanceId = options.instanceId ?? newInstanceId();
   const usage = createUsageServices({ db, logger, settings, instanceId, dataDir: options.dataDir });
   const active = new ActiveRequests();
-  const metrics = new GatewayMetrics({ usage: () => usage.recorder.status(), active });
+  const metrics = new GatewayMetrics({ usage: () => usage.recorder.status(), active, pendingCharges: options.pendingCharges });
   let live: LiveFeed | undefined;
 
   const observer = observeRequests(

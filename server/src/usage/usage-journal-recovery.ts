@@ -1,13 +1,9 @@
 import type { Logger } from '@switchyard/spec';
 import type { Db } from '../db/connect';
-import { readJournal as readLocalJournal, recoverJournals as recoverLocalJournals } from '../journal/journal-recovery';
+import { recoverJournals as recoverLocalJournals } from '../journal/journal-recovery';
 import type { UsageEvent } from './usage-event';
 import type { BatchWriter } from './usage-recorder';
 
-export { writerGone } from '../journal/journal-recovery';
-
-/** The usage events of a journal folder, oldest first. */
-export const readJournal = (dir: string): UsageEvent[] => readLocalJournal<UsageEvent>(dir);
 
 const BATCH = 500;
 

@@ -4,9 +4,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '@switchyard/spec';
 import { openDatabase, type Db } from '../db/connect';
-import { UsageJournal, type JournalOwner } from './usage-journal';
-import { readJournal, recoverJournals, writerGone } from './usage-journal-recovery';
+import { readJournal as readLocalJournal, writerGone } from '../journal/journal-recovery';
+import { LocalJournal, type JournalOwner } from '../journal/local-journal';
 import type { UsageEvent } from './usage-event';
+import { recoverJournals } from './usage-journal-recovery';
+
+const readJournal = (dir: string) => readLocalJournal<UsageEvent>(dir);
 import { UsageRecorder, type BatchWriter } from './usage-recorder';
 import { RollupState } from './rollup-state';
 import { UsageWriter } from './usage-writer';
@@ -30,9 +33,9 @@ afterEach(() => rmSync(base, { recursive: true, force: true }));
 
 const segments = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
 
-describe('UsageJournal', () => {
+describe('LocalJournal of usage events', () => {
   it('keeps each accepted event on disk until it is stored, then lets its segment go', () => {
-    const journal = UsageJournal.open(base, 'gw_a', quiet);
+    const journal = LocalJournal.open<UsageEvent>(base, 'gw_a', quiet);
     const events = Array.from({ length: 5_001 }, (_, i) => event(i));
     for (const e of events) journal.append(e);
     expect(readJournal(journal.dir)).toHaveLength(5_001);
@@ -47,7 +50,7 @@ describe('UsageJournal', () => {
   });
 
   it('keeps the folder at close when events were never stored', () => {
-    const journal = UsageJournal.open(base, 'gw_b', quiet);
+    const journal = LocalJournal.open<UsageEvent>(base, 'gw_b', quiet);
     journal.append(event(1));
     journal.append(event(2));
     journal.stored([event(99)]); // not one of ours: changes nothing
@@ -56,7 +59,7 @@ describe('UsageJournal', () => {
   });
 
   it('reads back what was written, skipping a line cut short by a kill', () => {
-    const journal = UsageJournal.open(base, 'gw_c', quiet);
+    const journal = LocalJournal.open<UsageEvent>(base, 'gw_c', quiet);
     journal.append(event(1));
     appendFileSync(path.join(journal.dir, segments(journal.dir)[0]), '{"ts":17000,"requestId":"req_cu');
     expect(readJournal(journal.dir)).toEqual([event(1)]);
@@ -84,7 +87,7 @@ describe('recoverJournals', () => {
 
   /** A folder as a killed gateway leaves it: its owner no longer runs. */
   function orphan(name: string, events: UsageEvent[]): string {
-    const journal = UsageJournal.open(path.join(base, 'journal'), name, quiet);
+    const journal = LocalJournal.open<UsageEvent>(path.join(base, 'journal'), name, quiet);
     for (const e of events) journal.append(e);
     writeFileSync(path.join(journal.dir, 'owner.json'), JSON.stringify({ instanceId: name, pid: 2 ** 22 + 4321, host: hostname(), startedAt: 0 }));
     return journal.dir;
@@ -118,7 +121,7 @@ describe('recoverJournals', () => {
   });
 
   it('leaves running gateways alone', async () => {
-    const live = UsageJournal.open(path.join(base, 'journal'), 'gw_live', quiet); // this process: alive
+    const live = LocalJournal.open<UsageEvent>(path.join(base, 'journal'), 'gw_live', quiet); // this process: alive
     live.append(event(5));
     const writer = new UsageWriter(db, new RollupState('gw_s3'));
     expect(await recoverJournals({ baseDir: path.join(base, 'journal'), instanceId: 'gw_s3', db, writer, logger: quiet })).toBe(0);
@@ -128,7 +131,7 @@ describe('recoverJournals', () => {
 
 describe('UsageRecorder with a journal', () => {
   it('journals on record, releases on store, and keeps a batch the database refused for good', async () => {
-    const journal = UsageJournal.open(base, 'gw_r', quiet);
+    const journal = LocalJournal.open<UsageEvent>(base, 'gw_r', quiet);
     let failing = true;
     const stored: string[] = [];
     const writer: BatchWriter = {

@@ -1,7 +1,7 @@
 import type { Logger } from '@switchyard/spec';
 import { RateLimitedLog } from './rate-limited-log';
 import type { UsageEvent } from './usage-event';
-import type { UsageJournal } from './usage-journal';
+import type { LocalJournal } from '../journal/local-journal';
 
 export type DropReason = 'queue_full' | 'write_failed' | 'shutdown';
 
@@ -13,8 +13,8 @@ export interface UsageRecorderOptions {
   /** Most events held in memory; beyond it new events are dropped (and counted). */
   capacity: number;
   logger: Logger;
-  /** Accepted events go to this local journal first, so a killed process loses none (see UsageJournal). */
-  journal?: UsageJournal;
+  /** Accepted events go to this local journal first, so a killed process loses none (see LocalJournal). */
+  journal?: LocalJournal<UsageEvent>;
 }
 
 export interface BatchWriter {

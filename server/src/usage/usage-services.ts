@@ -6,8 +6,9 @@ import { AnalyticsService } from './analytics/analytics-service';
 import { Retention } from './retention';
 import { RollupState } from './rollup-state';
 import type { ObservabilitySettings } from './settings';
-import { UsageJournal } from './usage-journal';
+import { LocalJournal } from '../journal/local-journal';
 import { recoverJournals } from './usage-journal-recovery';
+import type { UsageEvent } from './usage-event';
 import { UsageRecorder } from './usage-recorder';
 import { UsageWriter } from './usage-writer';
 
@@ -30,7 +31,7 @@ export interface UsageServices {
 /** How often journals that killed gateways left behind are looked for. */
 const RECOVERY_SWEEP_MS = 5_000;
 
-/** Where usage journals live: one folder per running gateway (see UsageJournal). */
+/** Where usage journals live: one folder per running gateway (see LocalJournal). */
 export function journalBaseDir(dataDir: string): string {
   return path.join(dataDir, 'usage-journal');
 }
@@ -44,7 +45,7 @@ export function createUsageServices(options: { db: Db; logger: Logger; settings:
   const { db, logger, settings, instanceId } = options;
   const writer = new UsageWriter(db, new RollupState(instanceId));
   const baseDir = options.dataDir && settings.usageJournal ? journalBaseDir(options.dataDir) : undefined;
-  const journal = baseDir ? UsageJournal.open(baseDir, instanceId, logger) : undefined;
+  const journal = baseDir ? LocalJournal.open<UsageEvent>(baseDir, instanceId, logger) : undefined;
   const recorder = new UsageRecorder(writer, { batchSize: settings.usageBatchSize, flushIntervalMs: settings.usageFlushMs, capacity: settings.usageQueueMax, logger, journal });
   const retention = new Retention(db, settings.retention, logger);
   let sweepTimer: NodeJS.Timeout | undefined;

@@ -61,11 +61,9 @@ export interface LeaseChargeResult {
   spendAfter?: Map<string, number>;
 }
 
-/** Gives credit of a lease back to the balance; `close` gives back all of it and closes the hold. */
+/** Closes a lease: what its row still holds goes back to the balance. */
 export interface LeaseReturnInput {
   accountId: string;
   leaseId: string;
-  amount: number;
-  close: boolean;
   now?: number;
 }

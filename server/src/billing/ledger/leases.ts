@@ -249,7 +249,7 @@ export class LeaseBook {
   private async giveBack(lease: Lease, now: number): Promise<void> {
     const id = lease.id!;
     this.leases.delete(lease.accountId);
-    await this.opts.ledger.submit(lease.accountId, { kind: 'lease-return', input: { accountId: lease.accountId, leaseId: id, amount: lease.held, close: true, now } });
+    await this.opts.ledger.submit(lease.accountId, { kind: 'lease-return', input: { accountId: lease.accountId, leaseId: id, now } });
   }
 
   private record(lease: Lease, facts: Omit<LeaseChargeInput, 'settlementId' | 'accountId' | 'leaseId'>): DecidedCharge {

@@ -173,10 +173,10 @@ export async function applyLedgerBatch(trx: Db, ops: LedgerOp[]): Promise<Ledger
         results.push(undefined);
         continue;
       }
-      // Closing gives back whatever the row still holds, whatever this instance thought it held.
-      const amount = input.close ? lease.amount + lease.delta : Math.min(input.amount, lease.amount + lease.delta);
+      // Gives back whatever the row still holds, whatever this instance thought it held.
+      const amount = lease.amount + lease.delta;
       lease.delta -= amount;
-      if (input.close) lease.closedAt = now;
+      lease.closedAt = now;
       payer.balance += amount;
       payer.delta += amount;
       post({ kind: 'release', accountId: input.accountId, holdId: input.leaseId, memo: 'lease', at: now }, [

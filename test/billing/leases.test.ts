@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storageBackends } from '../support/backends';
+import { within } from '../support/within';
 import { asUser, balanceOf, chat, creditsMode, expectBooksBalanced, price, settlements, startBillingGateway, topUp, upstreamCalls, type BillingGateway } from './support';
 
 /**
@@ -92,6 +93,23 @@ describe.each(await storageBackends())('credit leases through the gateway (%s)',
     } finally {
       await gw.api('PATCH', '/api/billing/settings', { rule: { plugin: 'token-rates', settings: {} } });
     }
+  });
+
+  it('counts lease charges against budgets, and announces a crossing once its charge is written', async () => {
+    const soft: unknown[] = [];
+    gw.billing.events.on('budget.soft_limit', (c) => soft.push(c));
+    await topUp(gw, 'user:lucy', 1_000_000);
+    expect((await gw.api('PUT', '/api/billing/budgets', { scope: 'user', scopeId: 'lucy', period: 'day', softLimit: 4, hardLimit: 1_000_000 })).status).toBe(200);
+    let charged = 0;
+    for (let i = 0; i < 3; i++) {
+      const r = await chat(gw, asUser('lucy'), { model: 'chat', max_tokens: 10, messages: [{ role: 'user', content: 'one two' }] });
+      expect(r.status).toBe(200);
+      charged += r.body.usage.prompt_tokens + 2 * r.body.usage.completion_tokens;
+    }
+    await gw.billing.leases.flush();
+    await within(2000, async () => expect(soft).toEqual([expect.objectContaining({ kind: 'soft', limit: 4 })]));
+    const list = await gw.api<{ data: Array<{ scopeId: string; spent: number }> }>('GET', '/api/billing/budgets');
+    expect(list.body.data.find((b) => b.scopeId === 'lucy')?.spent).toBe(charged);
   });
 
   it('gives every lease back on a clean shutdown', async () => {

@@ -188,10 +188,7 @@ async function settleAttempt(deps: HookDeps, start: AttemptStart, token: Attempt
     spent = settled.charged;
     spendAfter = settled.spendAfter;
     Object.assign(result, { chargedMicroCredits: settled.charged, collectedMicroCredits: settled.collected, settlementId: settled.settlementId });
-    deps.events.emit('settled', { requestId: start.requestId, accountId: payer, charged: settled.charged, collected: settled.collected, reserved: token.reserved });
-    if (settled.collected < settled.charged) {
-      deps.logger.warn({ requestId: start.requestId, account: payer, charged: settled.charged, collected: settled.collected }, 'billing: the payer ran out of credit mid-request; the shortfall was not collected');
-    }
+    announceSettled(deps, start, payer, token.reserved, settled);
   } else {
     // Nobody pays: budgets still count the request at the users' price.
     if (token.bound.length === 0) return result;
@@ -200,6 +197,14 @@ async function settleAttempt(deps: HookDeps, start: AttemptStart, token: Attempt
   }
   announceCrossings(deps, token.bound, spendAfter, spent);
   return result;
+}
+
+/** The settled event, and a warning when the payer could not cover the whole charge. */
+function announceSettled(deps: HookDeps, start: AttemptStart, payer: string, reserved: number, c: { charged: number; collected: number }): void {
+  deps.events.emit('settled', { requestId: start.requestId, accountId: payer, charged: c.charged, collected: c.collected, reserved });
+  if (c.collected < c.charged) {
+    deps.logger.warn({ requestId: start.requestId, account: payer, charged: c.charged, collected: c.collected }, 'billing: the payer ran out of credit mid-request; the shortfall was not collected');
+  }
 }
 
 function announceCrossings(deps: HookDeps, bound: BoundBudget[], spendAfter: Map<string, number>, spent: number): void {
@@ -215,11 +220,7 @@ function announceCrossings(deps: HookDeps, bound: BoundBudget[], spendAfter: Map
  * goes out at once, budget crossings once the write tells each window's spend.
  */
 function afterLeaseCharge(deps: HookDeps, start: AttemptStart, token: AttemptToken, decided: DecidedCharge): void {
-  const payer = token.payer!;
-  deps.events.emit('settled', { requestId: start.requestId, accountId: payer, charged: decided.charged, collected: decided.collected, reserved: token.reserved });
-  if (decided.collected < decided.charged) {
-    deps.logger.warn({ requestId: start.requestId, account: payer, charged: decided.charged, collected: decided.collected }, 'billing: the payer ran out of credit mid-request; the shortfall was not collected');
-  }
+  announceSettled(deps, start, token.payer!, token.reserved, decided);
   if (token.bound.length === 0) return;
   void decided.written.then((written) => {
     if (written?.spendAfter) announceCrossings(deps, token.bound, written.spendAfter, decided.charged);

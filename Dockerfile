@@ -12,7 +12,8 @@ RUN apt-get update \
 WORKDIR /app
 ENV CI=true
 COPY . .
-# npm ci also builds the web console (root postinstall); then drop what only builds and tests need.
+# npm ci also builds the web console and the compiled server (root postinstall: npm run build);
+# then drop what only builds and tests need.
 RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
  && rm -rf test/bench test/e2e docs/screenshots
@@ -35,7 +36,8 @@ EXPOSE 8080
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# node directly (not npm) so the signal reaches the server; the flags of server/src/cli/node-flags.mjs.
-ENTRYPOINT ["node", "--no-node-snapshot", "--max-semi-space-size=8", "--heap-growing-percent=25", "--import", "tsx"]
-CMD ["server/src/main.ts"]
-# The CLI in the same image: docker run --rm switchyard server/src/cli/main.ts keys list
+# node directly (not npm) so the signal reaches the server; the compiled build (built by npm ci's
+# postinstall) with the flags of server/src/cli/node-flags.mjs (COMPILED_FLAGS).
+ENTRYPOINT ["node", "--no-node-snapshot", "--max-semi-space-size=16", "--heap-growing-percent=25", "--conditions=switchyard-compiled"]
+CMD ["server/dist/main.js"]
+# The CLI in the same image: docker run --rm switchyard server/dist/cli.js keys list

@@ -6,6 +6,7 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**'],
     // isolated-vm needs --no-node-snapshot in every process that creates an isolate.
     pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
     execArgv: ['--no-node-snapshot'],
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAuthMethods, HOST_VERSION, loadPlugins, PluginRegistry, pluginReloadRequested, watchPlugins, type EnabledAuthPlugin, type PluginReloadEvent } from '@switchyard/core';
+import { activeConditions, createAuthMethods, HOST_VERSION, loadPlugins, PluginRegistry, pluginReloadRequested, watchPlugins, type EnabledAuthPlugin, type PluginReloadEvent } from '@switchyard/core';
 import type { AnyPlugin, Logger } from '@switchyard/spec';
 import type { Express } from 'express';
 import { adminKeyAuth } from './auth/admin-key';
@@ -38,6 +38,9 @@ import { newInstanceId } from './usage/usage-services';
 import { KEY_FILE_NAME, loadKeyring } from './vault/keyring';
 import { watchKeyFile } from './vault/rotate';
 import { Vault, VaultError } from './vault/vault';
+import { installRoot } from './install-root';
+// @ts-expect-error: a plain ES module shared with the launchers, no type declarations
+import { COMPILED_CONDITION } from './cli/node-flags.mjs';
 
 const READY_TIMEOUT_MS = 3000;
 
@@ -51,7 +54,17 @@ function answersWithin(query: PromiseLike<unknown>, ms: number): Promise<boolean
   return Promise.race([answered, late]).finally(() => clearTimeout(timer));
 }
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * Plugin reload re-imports a plugin from its sources; the compiled build imports each plugin's
+ * dist/, which an edit does not change. So a compiled server says how to get reloads instead.
+ */
+function reloadableHere(logger: Logger): boolean {
+  if (!activeConditions().has(COMPILED_CONDITION)) return true;
+  logger.warn('plugin reload needs the sources: run `npm run dev` (the compiled build does not watch plugins)');
+  return false;
+}
+
+export const REPO_ROOT = installRoot(path.dirname(fileURLToPath(import.meta.url)));
 
 export interface GatewayOptions {
   env: ServerEnv;
@@ -233,7 +246,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await catalog.reload();
       if ([...e.before, ...e.after].some((p) => p.kind === 'auth')) auth.set(authMethods());
     };
-    const reloader = (options.pluginReload ?? pluginReloadRequested(process.env)) ? await watchPlugins(registry, { pluginDirs, logger, onReload: onPluginReload }) : undefined;
+    const reloader = (options.pluginReload ?? pluginReloadRequested(process.env)) && reloadableHere(logger) ? await watchPlugins(registry, { pluginDirs, logger, onReload: onPluginReload }) : undefined;
 
     return {
       app,

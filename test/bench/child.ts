@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 // @ts-expect-error: a plain ES module shared with the `switchyard` launcher, no type declarations
-import { NODE_FLAGS } from '../../server/src/cli/node-flags.mjs';
+import { COMPILED_FLAGS, NODE_FLAGS } from '../../server/src/cli/node-flags.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+// @ts-expect-error: a plain ES module (the build script), no type declarations
+import { compileEntries, compileSwitchyard } from '../../server/compile.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -17,12 +19,33 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/** BENCH_SOURCE=1 runs the bench's processes from their TypeScript sources through tsx. */
+const fromSource = process.env.BENCH_SOURCE === '1';
+let compiled: Promise<unknown> | undefined;
+
+/**
+ * The command line of one bench process. By default the compiled build, as production runs it:
+ * the workspace is compiled once per bench (server/build.mjs), and the script itself is bundled
+ * into test/bench/dist/ with its relative imports (the server's modules among them).
+ */
+async function commandLine(script: string, execArgv: string[]): Promise<string[]> {
+  if (fromSource) return [...NODE_FLAGS, ...execArgv, '--import', 'tsx', path.join(HERE, script)];
+  // Under vitest, test/global-setup.ts has built the workspace already (and other test files may
+  // be reading it).
+  compiled ??= process.env.VITEST ? Promise.resolve() : compileSwitchyard();
+  await compiled;
+  const name = script.replace(/\.ts$/, '');
+  const outdir = path.join(HERE, 'dist', name);
+  await compileEntries(outdir, { [name]: path.join(HERE, script) });
+  return [...COMPILED_FLAGS, ...execArgv, path.join(outdir, `${name}.js`)];
+}
+
 /**
  * Runs a bench component in its own Node process (so the load generator, the upstream and the
  * system under test do not share an event loop) and waits for it to print `READY <url>`.
  */
-export function startChild(script: string, env: Record<string, string> = {}, execArgv: string[] = []): Promise<Child> {
-  const child = spawn(process.execPath, [...NODE_FLAGS, ...execArgv, '--import', 'tsx', path.join(HERE, script)], {
+export async function startChild(script: string, env: Record<string, string> = {}, execArgv: string[] = []): Promise<Child> {
+  const child = spawn(process.execPath, await commandLine(script, execArgv), {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

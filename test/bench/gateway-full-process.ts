@@ -2,8 +2,7 @@ import { rmSync } from 'node:fs';
 import { createGateway } from '../../server/src/gateway';
 import { createLogger } from '../../server/src/logger';
 import { createTempDatabase } from '../support/postgres';
-import { benchEnv, limitedFallbackGraph, openaiProvider } from './bench-config';
-import { FULL_PIPELINE_ID, TOP_UP_MICROS, type BenchCustomer } from './gateway-full';
+import { benchEnv, FULL_PIPELINE_ID, limitedFallbackGraph, openaiProvider, TOP_UP_MICROS, type BenchCustomer } from './bench-config';
 
 /**
  * The system under test with every feature a paying customer's request passes through: an API

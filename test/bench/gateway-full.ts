@@ -1,21 +1,7 @@
+import { TOP_UP_MICROS, type BenchCustomer } from './bench-config';
 import { startChild, type Child } from './child';
 
-/** The pipeline the all-features gateway binds to the bench's model name. */
-export const FULL_PIPELINE_ID = 'bench-full';
-
-/** What gateway-full-process.ts tops the customer's account up with: one million credits, in micro-credits. */
-export const TOP_UP_MICROS = 1_000_000 * 1_000_000;
-
-/** The paying customer gateway-full-process.ts sets up: the key the load sends and whom it charges. */
-export interface BenchCustomer {
-  /** The API key's secret (`Authorization: Bearer <key>`). */
-  key: string;
-  keyId: string;
-  userId: string;
-  /** The billing account charged: `user:<userId>`. */
-  account: string;
-  pipelineId: string;
-}
+export { FULL_PIPELINE_ID, TOP_UP_MICROS, type BenchCustomer } from './bench-config';
 
 export interface FullGateway {
   child: Child;

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+// @ts-expect-error: a plain ES module shared with the launchers, no type declarations
+import { COMPILED_FLAGS } from '../../server/src/cli/node-flags.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -13,9 +15,12 @@ export interface Instance {
   stop(): Promise<number | null>;
 }
 
-/** Runs `npm start`'s entry point (server/src/main.ts) as its own process and waits until it listens. */
+/**
+ * Runs the server as `npm start` does (the compiled build, which test/global-setup.ts makes before
+ * the suite) as its own process, and waits until it listens.
+ */
 export function startInstance(env: Record<string, string>): Promise<Instance> {
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', path.join(ROOT, 'server/src/main.ts')], {
+  const child = spawn(process.execPath, [...COMPILED_FLAGS, path.join(ROOT, 'server/dist/main.js')], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

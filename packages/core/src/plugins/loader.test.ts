@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { discoverPlugins, loadPlugins } from './loader';
+import { activeConditions, discoverPlugins, exportTarget, loadPlugins } from './loader';
 import { PluginRegistry } from './registry';
 
 function writePackage(dir: string, pkg: object, files: Record<string, string>) {
@@ -50,5 +50,38 @@ describe('plugin discovery and loading', () => {
 
   it('finds nothing in a folder that does not exist', async () => {
     expect(await discoverPlugins({ pluginDirs: ['/nonexistent/plugins'] })).toEqual([]);
+  });
+
+  it('imports a plugin from the file its exports name under the active conditions, as Node would', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'sy-plugins-'));
+    const exports = { '.': { 'switchyard-compiled': './dist.js', default: './src.js' } };
+    writePackage(path.join(root, 'plugins/dual'), { name: 'dual', type: 'module', exports, switchyard: { plugin: true } }, { 'src.js': goodPlugin('dual'), 'dist.js': goodPlugin('dual') });
+    const [candidate] = await discoverPlugins({ pluginDirs: [path.join(root, 'plugins')] });
+    // This test process runs from sources (no --conditions): the default branch.
+    expect(path.basename(candidate.entry)).toBe('src.js');
+  });
+});
+
+describe('exportTarget', () => {
+  const conditions = (...extra: string[]) => new Set(['node', 'import', 'default', ...extra]);
+  const target = { types: './x.d.ts', 'switchyard-compiled': './dist/index.js', default: './src/index.ts' };
+
+  it('takes the first branch, in the order written, whose condition is active', () => {
+    expect(exportTarget(target, conditions())).toBe('./src/index.ts');
+    expect(exportTarget(target, conditions('switchyard-compiled'))).toBe('./dist/index.js');
+    expect(exportTarget({ import: { node: './n.js' }, default: './d.js' }, conditions())).toBe('./n.js');
+  });
+
+  it('passes over a nested branch that matches nothing, and answers undefined when none matches', () => {
+    expect(exportTarget({ import: { browser: './b.js' }, default: './d.js' }, conditions())).toBe('./d.js');
+    expect(exportTarget({ browser: './b.js' }, conditions())).toBeUndefined();
+    expect(exportTarget('./plain.js', conditions())).toBe('./plain.js');
+  });
+});
+
+describe('activeConditions', () => {
+  it("adds every --conditions and -C form to Node's own", () => {
+    expect([...activeConditions(['--conditions=a', '--conditions', 'b', '-C', 'c', '--max-semi-space-size=16'])].sort()).toEqual(['a', 'b', 'c', 'default', 'import', 'node']);
+    expect([...activeConditions([])].sort()).toEqual(['default', 'import', 'node']);
   });
 });

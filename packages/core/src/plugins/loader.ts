@@ -35,9 +35,42 @@ function entryOf(dir: string, pkg: PackageJson): string {
   const marker = pkg[PLUGIN_PACKAGE_FIELD]?.plugin;
   if (typeof marker === 'string') return path.resolve(dir, marker);
   const exp = pkg.exports;
-  const dot = typeof exp === 'string' ? exp : typeof exp === 'object' && exp !== null ? (exp as Record<string, unknown>)['.'] : undefined;
-  const rel = typeof dot === 'string' ? dot : (typeof dot === 'object' && dot !== null ? ((dot as Record<string, string>).import ?? (dot as Record<string, string>).default) : undefined) ?? pkg.main ?? 'index.js';
-  return path.resolve(dir, rel);
+  const dot = typeof exp === 'string' || isConditionMap(exp) ? exp : typeof exp === 'object' && exp !== null ? (exp as Record<string, unknown>)['.'] : undefined;
+  return path.resolve(dir, exportTarget(dot, activeConditions()) ?? pkg.main ?? 'index.js');
+}
+
+/** An "exports" value that is a map of conditions rather than of subpaths (no key starts with "."). */
+function isConditionMap(exp: unknown): boolean {
+  return typeof exp === 'object' && exp !== null && !Array.isArray(exp) && Object.keys(exp).every((k) => !k.startsWith('.'));
+}
+
+/**
+ * The file an "exports" target names under `conditions`, as Node resolves it: the first branch,
+ * in the order written, whose condition is active. So a plugin is imported from the same file
+ * (its compiled build or its sources) as a bare import of it would be.
+ */
+export function exportTarget(target: unknown, conditions: ReadonlySet<string>): string | undefined {
+  if (typeof target === 'string') return target;
+  if (typeof target !== 'object' || target === null || Array.isArray(target)) return undefined;
+  for (const [condition, branch] of Object.entries(target)) {
+    if (!conditions.has(condition)) continue;
+    const found = exportTarget(branch, conditions);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The exports conditions of this process: Node's own for an import, plus any --conditions / -C. */
+export function activeConditions(execArgv: readonly string[] = [...(process.env.NODE_OPTIONS ?? '').split(/\s+/), ...process.execArgv]): Set<string> {
+  const conditions = new Set(['node', 'import', 'default']);
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i];
+    const m = /^(?:--conditions(?:=(.*))?|-C)$/.exec(arg);
+    if (!m) continue;
+    const value = m[1] ?? execArgv[++i];
+    if (value) conditions.add(value);
+  }
+  return conditions;
 }
 
 /** The plugin in one package folder, or undefined when the folder holds none (or is gone). */
@@ -109,7 +142,9 @@ export async function registerModule(registry: PluginRegistry, candidate: Plugin
   try {
     mod = (await import(url)) as Record<string, unknown>;
   } catch (err) {
-    registry.refuse(candidate.packageName, source, [`failed to load ${candidate.entry}: ${tidyMessage((err as Error).message)}`]);
+    const typescriptUnloadable = (err as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[mc]?tsx?$/.test(candidate.entry);
+    const hint = typescriptUnloadable ? ' (this process runs without a TypeScript loader: give the package a compiled entry, see docs/plugins.md "The compiled build", or run from sources with `npm run dev`)' : '';
+    registry.refuse(candidate.packageName, source, [`failed to load ${candidate.entry}: ${tidyMessage((err as Error).message)}${hint}`]);
     return false;
   }
   const plugin = mod.default ?? mod.plugin;

@@ -56,6 +56,19 @@ describe('plugin scaffold', () => {
     }
   });
 
+  it('makes plugins the compiled build compiles and a compiled server loads', async () => {
+    const { compileEntries, compiledEntries } = await import(path.join(SWITCHYARD_ROOT, 'server/compile.mjs'));
+    for (const { dir } of made.values()) await compileEntries(path.join(dir, 'dist'), compiledEntries(dir));
+    // A process like `npm start`'s: the compiled condition, no TypeScript loader.
+    const { COMPILED_FLAGS } = await import(path.join(SWITCHYARD_ROOT, 'server/src/cli/node-flags.mjs'));
+    const script = `import { HOST_VERSION, loadPlugins, PluginRegistry } from '@switchyard/core';
+      const registry = new PluginRegistry(HOST_VERSION);
+      await loadPlugins(registry, { pluginDirs: [${JSON.stringify(pluginsDir)}] });
+      process.stdout.write(JSON.stringify({ loaded: registry.list().map((p) => p.manifest.id).sort(), refused: registry.refused() }));`;
+    const { stdout } = await run(process.execPath, [...COMPILED_FLAGS, '--input-type=module', '-e', script], { cwd: root });
+    expect(JSON.parse(stdout)).toEqual({ loaded: SCAFFOLD_KINDS.map((k) => `acme-${k}s`).sort(), refused: [] });
+  });
+
   it.each(SCAFFOLD_KINDS)('%s: the generated package passes its own tests', async (kind) => {
     const dir = made.get(kind)!.dir;
     const vitest = path.join(SWITCHYARD_ROOT, 'node_modules/vitest/vitest.mjs');

@@ -21,7 +21,9 @@ export function packageJson(input: TemplateInput, description: string, extraDepe
     type: 'module',
     description,
     main: './src/index.ts',
-    exports: { '.': './src/index.ts' },
+    // The compiled server (npm start) imports dist/, which `npm run build` at the Switchyard root
+    // makes from src/; tests and `npm run dev` import src/ directly.
+    exports: { '.': { 'switchyard-compiled': './dist/index.js', default: './src/index.ts' } },
     // This field is what makes the package a plugin: the server loads it from plugins/ or node_modules.
     switchyard: { plugin: true },
     scripts: { test: 'vitest run' },

@@ -56,4 +56,17 @@ describe('the compiled build', () => {
     });
     expect(stdout).toMatch(/schema is up to date/);
   });
+
+  it('does not watch plugins when asked to, and says that reload needs the sources', async () => {
+    const other = mkdtempSync(path.join(tmpdir(), 'sy-compiled-reload-'));
+    const reloading = await startInstance({ SWITCHYARD_DATA_DIR: other, SWITCHYARD_ADMIN_KEY: ADMIN_KEY, SWITCHYARD_PLUGIN_RELOAD: '1' });
+    try {
+      // The log is written asynchronously: the line may follow the "listening" one.
+      await expect.poll(() => reloading.output(), { timeout: 5_000 }).toContain('plugin reload needs the sources');
+      expect(reloading.output()).not.toContain('watching local plugins');
+    } finally {
+      await reloading.stop();
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
 });

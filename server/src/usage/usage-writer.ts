@@ -1,7 +1,7 @@
 import type { Db } from '../db/connect';
 import { fromDbRow, keyColumns, rowColumns, rowValues, type Grain, type RollupFamily, type RollupRow } from './rollup-row';
 import type { RollupState } from './rollup-state';
-import { multiRowInsert, type SqlValue } from './sql-insert';
+import { multiRowInsert, type SqlValue } from '../db/sql-insert';
 import type { UsageEvent } from './usage-event';
 
 /** Rows per INSERT statement: well inside SQLite's 32766 bound variables at ~30 columns. */

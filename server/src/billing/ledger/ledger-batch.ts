@@ -1,6 +1,7 @@
 import type { PeriodUsage } from '@switchyard/spec';
 import { isPostgres, type Db } from '../../db/connect';
 import { GroupCommit, type GroupCommitOptions } from '../../db/group-commit';
+import { insertRows } from '../../db/sql-insert';
 import { newId } from '../../repos/ids';
 import { addSpend, readSpend, windowKey, type SpendWindow } from '../budgets/budget-usage';
 import { monthKey } from '../periods';
@@ -366,11 +367,6 @@ async function fillSpendAfter(trx: Db, results: LedgerOpResult[], spendDelta: Ma
 }
 
 /** Multi-row INSERT, in chunks that stay under the databases' limits on bound values. */
-async function insertRows(trx: Db, table: string, rows: Array<Record<string, unknown>>): Promise<void> {
-  const chunk = 100;
-  for (let i = 0; i < rows.length; i += chunk) await trx(table).insert(rows.slice(i, i + chunk));
-}
-
 function settlementRow(
   input: { requestId: string; attempt: number; holdId: string | null; accountId: string; reserved: number; details: SettlementDetails },
   outcome: { status: 'settled' | 'released'; charged: number; collected: number; now: number; id?: string },

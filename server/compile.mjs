@@ -30,8 +30,7 @@ const common = {
   // Keeps class and function names as written: logs, errors and `instanceof` diagnostics use them.
   keepNames: true,
   logLevel: 'warning',
-  // Chunks sit beside the entries, so a path built from import.meta.url (the server's REPO_ROOT)
-  // has the same depth as in src/.
+  // Shared chunks sit beside the entries: one flat dist/ per package.
   chunkNames: '[name]-[hash]',
 };
 

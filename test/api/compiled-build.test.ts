@@ -38,6 +38,12 @@ describe('the compiled build', () => {
     expect(inst.output()).not.toMatch(/"level":(50|60)/);
   });
 
+  it('serves the console from web/dist, found from its compiled location', async () => {
+    const res = await fetch(`${inst.url}/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<title>Switchyard</title>');
+  });
+
   it('answers chat completions, JSON and streamed, through the official client', async () => {
     const client = new OpenAI({ baseURL: `${inst.url}/v1`, apiKey: ADMIN_KEY });
     const answer = await client.chat.completions.create({ model: 'mock-chat', messages: [{ role: 'user', content: 'hello compiled' }] });

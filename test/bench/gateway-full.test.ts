@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAIEmulator, type OpenAIEmulator } from '../emulators/openai';
 import { within } from '../support/within';
-import { featureEvidence, startFullGateway, TOP_UP_MICROS, type FullGateway } from './gateway-full';
+import { TOP_UP_MICROS } from './bench-config';
+import { featureEvidence, startFullGateway, type FullGateway } from './gateway-full';
 
 /**
  * The bench's all-features gateway really runs every feature it claims: the same child process

@@ -1,8 +1,6 @@
 import { TOP_UP_MICROS, type BenchCustomer } from './bench-config';
 import { startChild, type Child } from './child';
 
-export { FULL_PIPELINE_ID, TOP_UP_MICROS, type BenchCustomer } from './bench-config';
-
 export interface FullGateway {
   child: Child;
   customer: BenchCustomer;

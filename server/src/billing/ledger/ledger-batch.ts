@@ -366,7 +366,6 @@ async function fillSpendAfter(trx: Db, results: LedgerOpResult[], spendDelta: Ma
   }
 }
 
-/** Multi-row INSERT, in chunks that stay under the databases' limits on bound values. */
 function settlementRow(
   input: { requestId: string; attempt: number; holdId: string | null; accountId: string; reserved: number; details: SettlementDetails },
   outcome: { status: 'settled' | 'released'; charged: number; collected: number; now: number; id?: string },

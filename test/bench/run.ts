@@ -8,8 +8,9 @@ import { runPipelineBench } from './pipeline';
 import { runSoakBench } from './soak';
 
 /**
- * `npm run bench`: the gateway against the same emulator called directly and through a bare
- * Node.js proxy, for streamed and non-streamed chat at concurrency 1 and 32: once configured
+ * `npm run bench`: the gateway against the same emulator called directly, through a bare
+ * Node.js proxy, and through the same proxy forwarding with the official openai SDK (sdk-proxy.ts:
+ * the floor for a gateway bound to the SDK, as the openai plugin is), for streamed and non-streamed chat at concurrency 1 and 32: once configured
  * minimally (admin key, direct route) and once with every feature a paying customer's request
  * passes through (gateway-full-process.ts: user API key with a rate limit, fallback pipeline,
  * credit reservation and charge, usage recording), the latter twice: with credit leases (the
@@ -20,6 +21,8 @@ const DURATION_C1 = Number(process.env.BENCH_DURATION_C1_MS ?? 4000);
 const DURATION_C32 = Number(process.env.BENCH_DURATION_C32_MS ?? 6000);
 const WARMUP_MS = 1500;
 
+const BARE = 'bare Node.js proxy';
+const SDK_PROXY = 'bare proxy, official SDK';
 const FULL = 'switchyard, all features';
 const FULL_HOLDS = 'switchyard, all features, no leases';
 
@@ -38,6 +41,8 @@ async function main() {
     children.push(upstream);
     const proxy = await startChild('bare-proxy.ts', { UPSTREAM_URL: upstream.url });
     children.push(proxy);
+    const sdkProxy = await startChild('sdk-proxy.ts', { UPSTREAM_URL: upstream.url });
+    children.push(sdkProxy);
     const gateway = await startChild('gateway-process.ts', { UPSTREAM_URL: upstream.url, BENCH_KEY: 'sy-bench-key' });
     children.push(gateway);
     const full = await startFullGateway(upstream.url);
@@ -47,7 +52,8 @@ async function main() {
 
     const targets = [
       { name: 'emulator (direct)', url: upstream.url, headers: { authorization: 'Bearer sk-bench-upstream' } },
-      { name: 'bare Node.js proxy', url: proxy.url, headers: { authorization: 'Bearer sk-bench-upstream' } },
+      { name: BARE, url: proxy.url, headers: { authorization: 'Bearer sk-bench-upstream' } },
+      { name: SDK_PROXY, url: sdkProxy.url, headers: { authorization: 'Bearer sk-bench-upstream' } },
       { name: 'switchyard', url: gateway.url, headers: { authorization: 'Bearer sy-bench-key' } },
       { name: FULL, url: full.child.url, headers: { authorization: `Bearer ${full.customer.key}` } },
       { name: FULL_HOLDS, url: fullHolds.child.url, headers: { authorization: `Bearer ${fullHolds.customer.key}` } },
@@ -82,7 +88,7 @@ async function main() {
 
     const memory = ['| process | RSS MB | heap used MB |', '|---|---:|---:|'];
     const heap = await heapStats(full.child);
-    for (const [name, child] of [['emulator', upstream], ['bare Node.js proxy', proxy], ['switchyard', gateway], [FULL, full.child], [FULL_HOLDS, fullHolds.child]] as const) {
+    for (const [name, child] of [['emulator', upstream], [BARE, proxy], [SDK_PROXY, sdkProxy], ['switchyard', gateway], [FULL, full.child], [FULL_HOLDS, fullHolds.child]] as const) {
       memory.push(`| ${name} | ${fmt(toMB(rssBytes(child.process.pid!)), 1)} | ${child === full.child ? fmt(heap && toMB(heap.heapUsed), 1) : '–'} |`);
     }
     process.stdout.write(`\nResident memory at the end of the latency runs\n\n${memory.join('\n')}\n`);
@@ -93,14 +99,15 @@ async function main() {
 
 function printTable(rows: Row[]) {
   const out: string[] = [];
-  out.push('| scenario | target | req/s | p50 ms | p99 ms | TTFT p50 ms | added p50 ms | added p99 ms | vs bare proxy req/s |');
-  out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+  out.push('| scenario | target | req/s | p50 ms | p99 ms | TTFT p50 ms | added p50 ms | added p99 ms | vs bare proxy req/s | vs SDK proxy req/s |');
+  out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const direct = rows.find((x) => x.scenario === r.scenario && x.target === 'emulator (direct)')!.result;
-    const proxy = rows.find((x) => x.scenario === r.scenario && x.target === 'bare Node.js proxy')!.result;
+    const share = (target: string) => `${((r.result.rps / rows.find((x) => x.scenario === r.scenario && x.target === target)!.result.rps) * 100).toFixed(0)}%`;
     const isDirect = r.target === 'emulator (direct)';
+    const isGateway = r.target.startsWith('switchyard');
     out.push(
-      `| ${r.scenario} | ${r.target} | ${fmt(r.result.rps, 0)} | ${fmt(r.result.p50, 3)} | ${fmt(r.result.p99, 3)} | ${fmt(r.result.ttftP50, 3)} | ${isDirect ? '–' : fmt(r.result.p50 - direct.p50, 3)} | ${isDirect ? '–' : fmt(r.result.p99 - direct.p99, 3)} | ${r.target.startsWith('switchyard') ? `${((r.result.rps / proxy.rps) * 100).toFixed(0)}%` : '–'} |`,
+      `| ${r.scenario} | ${r.target} | ${fmt(r.result.rps, 0)} | ${fmt(r.result.p50, 3)} | ${fmt(r.result.p99, 3)} | ${fmt(r.result.ttftP50, 3)} | ${isDirect ? '–' : fmt(r.result.p50 - direct.p50, 3)} | ${isDirect ? '–' : fmt(r.result.p99 - direct.p99, 3)} | ${isGateway || r.target === SDK_PROXY ? share(BARE) : '–'} | ${isGateway ? share(SDK_PROXY) : '–'} |`,
     );
   }
   process.stdout.write('\n' + out.join('\n') + '\n');

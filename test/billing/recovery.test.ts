@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { release, reserve, settle } from '../../server/src/billing/ledger/holds';
 import { listEntries } from '../../server/src/billing/ledger/queries';
 import { storageBackends, type Backend } from '../support/backends';
-import { createTempDatabase, type TempDatabase } from '../support/postgres';
+import { createTempStorage } from '../support/test-database';
 import { errors } from '@switchyard/core';
 import { asUser, balanceOf, chat, creditsMode, expectBooksBalanced, price, settlements, startBillingGateway, topUp, type BillingGateway } from './support';
 
@@ -13,12 +11,8 @@ const details = { endpoint: 'chat', providerId: 'up', modelId: 'chat', upstreamM
 
 /** Storage that outlives one gateway, as a database outlives a crashed process. */
 async function durableStorage(backend: Backend): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
-  if (backend === 'postgres') {
-    const db: TempDatabase = await createTempDatabase();
-    return { env: { DATABASE_URL: db.url }, drop: () => db.drop() };
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), 'sy-billing-'));
-  return { env: { SWITCHYARD_DATA_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  const storage = await createTempStorage(backend, 'sy-billing-');
+  return { env: storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : { SWITCHYARD_DATA_DIR: storage.dataDir }, drop: storage.close };
 }
 
 describe.each(await storageBackends())('crash recovery (%s)', (backend) => {

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigFile } from '../../server/src/config/config-file';
 import { storageBackends } from '../support/backends';
 import { startTestGateway, TEST_ADMIN_KEY, type TestGateway } from '../support/gateway';
-import { createTempDatabase, type TempDatabase } from '../support/postgres';
+import { createTempStorage, type TempStorage } from '../support/test-database';
 import { api, e, graph, n, publishPipeline, target } from './support';
 
 const providers: ConfigFile['providers'] = [
@@ -23,21 +20,18 @@ const declared = (provider: string, extra: Record<string, unknown> = {}) => ({
 
 /** Pipelines declared in the config file, applied at start as published versions; restarts against the same storage. */
 describe.each(await storageBackends())('config-declared pipelines on %s', (backend) => {
-  let dataDir: string;
-  let pg: TempDatabase | undefined;
+  let storage: TempStorage;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sy-pl-config-'));
-    if (backend === 'postgres') pg = await createTempDatabase();
+    storage = await createTempStorage(backend, 'sy-pl-config-');
   });
   afterAll(async () => {
-    await pg?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await storage?.close();
   });
 
   /** A gateway over the shared storage: what a restart looks like. */
   const boot = (pipelines: unknown[]): Promise<TestGateway> =>
-    startTestGateway({ config: { providers, models: [], pipelines: pipelines as ConfigFile['pipelines'] }, env: pg ? { DATABASE_URL: pg.url } : { SWITCHYARD_DATA_DIR: dataDir } });
+    startTestGateway({ config: { providers, models: [], pipelines: pipelines as ConfigFile['pipelines'] }, env: storage.databaseUrl ? { DATABASE_URL: storage.databaseUrl } : { SWITCHYARD_DATA_DIR: storage.dataDir } });
 
   async function withGateway<T>(pipelines: unknown[], work: (gw: TestGateway) => Promise<T>): Promise<T> {
     const gw = await boot(pipelines);

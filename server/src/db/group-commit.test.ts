@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageBackends } from '../../../test/support/backends';
-import { createTempDatabase, type TempDatabase } from '../../../test/support/postgres';
-import { openDatabase, type Db } from './connect';
+import { openTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import type { Db } from './connect';
 import { GroupCommit, type ApplyBatch } from './group-commit';
 
 type Work = (trx: Db) => Promise<unknown>;
@@ -18,13 +15,11 @@ const oneAfterAnother: ApplyBatch<Work, unknown> = async (trx, works) => {
 
 describe.each(await storageBackends())('group commit (%s)', (backend) => {
   let db: Db;
-  let temp: TempDatabase | undefined;
-  let dir: string;
+  let temp: TestDatabase;
 
   beforeAll(async () => {
-    temp = backend === 'postgres' ? await createTempDatabase() : undefined;
-    dir = mkdtempSync(path.join(tmpdir(), 'sy-group-commit-'));
-    db = await openDatabase({ databaseUrl: temp?.url, dataDir: dir });
+    temp = await openTestDatabase(backend, 'sy-group-commit-');
+    db = temp.db;
     await db.schema.createTable('gc_rows', (t) => {
       t.string('id').primary();
       t.string('key').notNullable();
@@ -32,9 +27,7 @@ describe.each(await storageBackends())('group commit (%s)', (backend) => {
     });
   });
   afterAll(async () => {
-    await db?.destroy();
-    await temp?.drop();
-    rmSync(dir, { recursive: true, force: true });
+    await temp?.close();
   });
 
   /** Counts the transactions knex opens, by watching for its BEGIN statements. */

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageBackends } from '../../../test/support/backends';
-import { createTempDatabase, type TempDatabase } from '../../../test/support/postgres';
-import { openDatabase, type Db } from './connect';
+import { openTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import type { Db } from './connect';
 import { insertRows, multiRowInsert } from './sql-insert';
 
 describe('multiRowInsert', () => {
@@ -23,13 +20,11 @@ describe('multiRowInsert', () => {
 
 describe.each(await storageBackends())('insertRows (%s)', (backend) => {
   let db: Db;
-  let temp: TempDatabase | undefined;
-  let dir: string;
+  let temp: TestDatabase;
 
   beforeAll(async () => {
-    temp = backend === 'postgres' ? await createTempDatabase() : undefined;
-    dir = mkdtempSync(path.join(tmpdir(), 'sy-insert-rows-'));
-    db = await openDatabase({ databaseUrl: temp?.url, dataDir: dir });
+    temp = await openTestDatabase(backend, 'sy-insert-rows-');
+    db = temp.db;
     await db.schema.createTable('ir_rows', (t) => {
       t.string('id').primary();
       t.bigInteger('amount').notNullable();
@@ -39,9 +34,7 @@ describe.each(await storageBackends())('insertRows (%s)', (backend) => {
     });
   });
   afterAll(async () => {
-    await db?.destroy();
-    await temp?.drop();
-    rmSync(dir, { recursive: true, force: true });
+    await temp?.close();
   });
 
   it('writes every row, in statements of `chunk` rows, with values as given', async () => {

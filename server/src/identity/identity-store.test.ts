@@ -1,10 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageBackends } from '../../../test/support/backends';
-import { createTempDatabase, type TempDatabase } from '../../../test/support/postgres';
-import { openDatabase, type Db } from '../db/connect';
+import { openTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import type { Db } from '../db/connect';
 import { ApiKeyService } from './api-keys';
 import { LocalInvalidationBus } from './invalidation-bus';
 import { hashPassword } from './passwords';
@@ -16,7 +13,7 @@ const scrypt = { log2N: 10, r: 8, p: 1 };
 
 describe.each(await storageBackends())('users, sessions and API keys on %s', (backend) => {
   let db: Db;
-  let temp: TempDatabase | undefined;
+  let temp: TestDatabase;
   let bus: LocalInvalidationBus;
   let users: UserService;
   let sessions: SessionService;
@@ -25,16 +22,15 @@ describe.each(await storageBackends())('users, sessions and API keys on %s', (ba
   const email = () => `person${n++}@example.com`;
 
   beforeAll(async () => {
-    temp = backend === 'postgres' ? await createTempDatabase() : undefined;
-    db = await openDatabase({ databaseUrl: temp?.url, dataDir: mkdtempSync(path.join(tmpdir(), 'sy-ident-')) });
+    temp = await openTestDatabase(backend, 'sy-ident-');
+    db = temp.db;
     bus = new LocalInvalidationBus();
     users = new UserService(db, bus, scrypt);
     sessions = new SessionService(db, bus, { ttlMs: 60_000, cacheTtlMs: 60_000 });
     keys = new ApiKeyService(db, bus, { cacheTtlMs: 60_000, lastUsedFlushMs: 0 });
   });
   afterAll(async () => {
-    await db?.destroy();
-    await temp?.drop();
+    await temp?.close();
   });
 
   /** Counts the statements that read or write a table while `fn` runs. */

@@ -1,10 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageBackends } from '../../../test/support/backends';
-import { createTempDatabase, type TempDatabase } from '../../../test/support/postgres';
-import { openDatabase, type Db } from '../db/connect';
+import { openTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import type { Db } from '../db/connect';
 import { migrationSource } from '../db/migrations';
 import { loadKeyring } from '../vault/keyring';
 import { Vault, VaultError } from '../vault/vault';
@@ -16,21 +13,20 @@ const vault = new Vault(loadKeyring({ masterKey: Buffer.alloc(32, 1).toString('b
 
 describe.each(await storageBackends())('repositories on %s', (backend) => {
   let db: Db;
-  let temp: TempDatabase | undefined;
+  let temp: TestDatabase;
   let providers: ProviderRepo;
   let credentials: CredentialRepo;
   let models: ModelRepo;
 
   beforeAll(async () => {
-    temp = backend === 'postgres' ? await createTempDatabase() : undefined;
-    db = await openDatabase({ databaseUrl: temp?.url, dataDir: mkdtempSync(path.join(tmpdir(), 'sy-repo-')) });
+    temp = await openTestDatabase(backend, 'sy-repo-');
+    db = temp.db;
     providers = new ProviderRepo(db);
     credentials = new CredentialRepo(db, vault);
     models = new ModelRepo(db);
   });
   afterAll(async () => {
-    await db?.destroy();
-    await temp?.drop();
+    await temp?.close();
   });
 
   it('runs migrations idempotently', async () => {

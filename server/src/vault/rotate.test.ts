@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageBackends } from '../../../test/support/backends';
-import { createTempDatabase, type TempDatabase } from '../../../test/support/postgres';
+import { openTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { readEnv } from '../config/env';
-import { openDatabase, type Db } from '../db/connect';
+import type { Db } from '../db/connect';
 import { createGateway } from '../gateway';
 import { AuditLog } from '../identity/audit/audit-log';
 import { createLogger } from '../logger';
@@ -20,18 +19,16 @@ const keyB = Buffer.alloc(32, 12).toString('base64');
 
 describe.each(await storageBackends())('master key rotation on %s', (backend) => {
   let db: Db;
-  let temp: TempDatabase | undefined;
+  let temp: TestDatabase;
   let dataDir: string;
 
   beforeAll(async () => {
-    temp = backend === 'postgres' ? await createTempDatabase() : undefined;
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sy-rotate-'));
-    db = await openDatabase({ databaseUrl: temp?.url, dataDir });
+    temp = await openTestDatabase(backend, 'sy-rotate-');
+    ({ db, dataDir } = temp);
     await new ProviderRepo(db).upsert({ id: 'p1', plugin: 'openai', name: 'One', settings: {}, enabled: true, source: 'api' });
   });
   afterAll(async () => {
-    await db?.destroy();
-    await temp?.drop();
+    await temp?.close();
   });
 
   it('with a key file: adds a version, re-encrypts every row, and a running server decrypts throughout', async () => {
@@ -87,7 +84,7 @@ describe.each(await storageBackends())('master key rotation on %s', (backend) =>
     await db('credentials').delete();
     const repoA = new CredentialRepo(db, new Vault(loadKeyring({ masterKey: keyA, dataDir: '/nonexistent' })));
     await repoA.create({ providerId: 'p1', name: 'locked', secret: { apiKey: 'sk-locked-1' } });
-    const env = readEnv({ PORT: '0', HOST: '127.0.0.1', SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_CONFIG: '', SWITCHYARD_MASTER_KEY: keyB, SWITCHYARD_LOG_LEVEL: 'silent', SWITCHYARD_SEED_MOCK: 'false', SWITCHYARD_ADMIN_KEY: 'sy-admin-rotate-test-0123456789', ...(temp ? { DATABASE_URL: temp.url } : {}) });
+    const env = readEnv({ PORT: '0', HOST: '127.0.0.1', SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_CONFIG: '', SWITCHYARD_MASTER_KEY: keyB, SWITCHYARD_LOG_LEVEL: 'silent', SWITCHYARD_SEED_MOCK: 'false', SWITCHYARD_ADMIN_KEY: 'sy-admin-rotate-test-0123456789', ...(temp.databaseUrl ? { DATABASE_URL: temp.databaseUrl } : {}) });
     env.configFile = path.join(dataDir, 'none.yaml');
     const start = createGateway({ env, logger: createLogger('silent'), listen: false, config: { providers: [], models: [], pipelines: [] } });
     await expect(start).rejects.toThrow(/refusing to start: stored credentials cannot be decrypted with the configured master key.*Set SWITCHYARD_MASTER_KEY/);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageBackends } from '../../../../test/support/backends';
-import { createTempDatabase, type TempDatabase } from '../../../../test/support/postgres';
-import { openDatabase, type Db } from '../../db/connect';
+import { openTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import type { Db } from '../../db/connect';
 import { OWNER_FILE } from '../../journal/local-journal';
 import { addCredit } from './credits';
 import { chargeJournalDir, openChargeJournal, recoverCharges } from './charge-journal';
@@ -21,20 +21,16 @@ const facts = (requestId: string, charged: number) => ({ requestId, attempt: 1, 
 describe.each(await storageBackends())('credit leases (%s)', (backend) => {
   let db: Db;
   let ledger: LedgerWriter;
-  let temp: TempDatabase | undefined;
-  let dir: string;
+  let temp: TestDatabase;
   let n = 0;
 
   beforeAll(async () => {
-    temp = backend === 'postgres' ? await createTempDatabase() : undefined;
-    dir = mkdtempSync(path.join(tmpdir(), 'sy-leases-'));
-    db = await openDatabase({ databaseUrl: temp?.url, dataDir: dir });
+    temp = await openTestDatabase(backend, 'sy-leases-');
+    db = temp.db;
     ledger = createLedgerWriter(db, { lanes: backend === 'postgres' ? 4 : 1 });
   });
   afterAll(async () => {
-    await db?.destroy();
-    await temp?.drop();
-    rmSync(dir, { recursive: true, force: true });
+    await temp?.close();
   });
 
   const book = (sizing: Partial<LeaseSizing> = {}, extra: Partial<ConstructorParameters<typeof LeaseBook>[0]> = {}) =>

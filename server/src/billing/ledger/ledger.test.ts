@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageBackends } from '../../../../test/support/backends';
-import { createTempDatabase, type TempDatabase } from '../../../../test/support/postgres';
-import { openDatabase, type Db } from '../../db/connect';
+import { openTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import type { Db } from '../../db/connect';
 
 import { addSpendAndRead, readSpend, spentIn } from '../budgets/budget-usage';
 import { payerOf, SYSTEM } from './accounts';
@@ -32,19 +29,15 @@ describe('payerOf', () => {
 describe.each(await storageBackends())('ledger (%s)', (backend) => {
   let db: Db;
   let tx: LedgerWriter;
-  let temp: TempDatabase | undefined;
-  let dir: string;
+  let temp: TestDatabase;
 
   beforeAll(async () => {
-    temp = backend === 'postgres' ? await createTempDatabase() : undefined;
-    dir = mkdtempSync(path.join(tmpdir(), 'sy-ledger-'));
-    db = await openDatabase({ databaseUrl: temp?.url, dataDir: dir });
+    temp = await openTestDatabase(backend, 'sy-ledger-');
+    db = temp.db;
     tx = createLedgerWriter(db);
   });
   afterAll(async () => {
-    await db?.destroy();
-    await temp?.drop();
-    rmSync(dir, { recursive: true, force: true });
+    await temp?.close();
   });
 
   const balance = async (id: string) => (await getAccount(db, id))?.balance;

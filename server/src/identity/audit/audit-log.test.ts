@@ -1,9 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { storageBackends } from '../../../../test/support/backends';
-import { createTempDatabase, type TempDatabase } from '../../../../test/support/postgres';
+import { openTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { openDatabase, type Db } from '../../db/connect';
 import { AuditLog } from './audit-log';
 import { GENESIS_HASH } from './chain';
@@ -12,21 +9,19 @@ import { auditCsvRow, csvField } from './csv';
 describe.each(await storageBackends())('audit log on %s', (backend) => {
   let db: Db;
   let second: Db;
-  let temp: TempDatabase | undefined;
+  let temp: TestDatabase;
   let audit: AuditLog;
 
   beforeAll(async () => {
-    temp = backend === 'postgres' ? await createTempDatabase() : undefined;
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'sy-audit-'));
-    db = await openDatabase({ databaseUrl: temp?.url, dataDir });
+    temp = await openTestDatabase(backend, 'sy-audit-');
+    db = temp.db;
     // A second, independent connection pool: another process writing to the same database.
-    second = await openDatabase({ databaseUrl: temp?.url, dataDir });
+    second = await openDatabase({ databaseUrl: temp.databaseUrl, dataDir: temp.dataDir });
     audit = new AuditLog(db);
   });
   afterAll(async () => {
     await second?.destroy();
-    await db?.destroy();
-    await temp?.drop();
+    await temp?.close();
   });
   beforeEach(async () => {
     await db('audit_log').delete();

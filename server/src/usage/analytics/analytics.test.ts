@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageBackends } from '../../../../test/support/backends';
-import { createTempDatabase, type TempDatabase } from '../../../../test/support/postgres';
-import { openDatabase, type Db } from '../../db/connect';
+import { openTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import type { Db } from '../../db/connect';
 import { GAMMA, Histogram } from '../histogram';
 import { Retention } from '../retention';
 import { FAMILIES } from '../rollup-row';
@@ -114,16 +111,14 @@ function checkMetrics(got: Record<string, unknown> & { latencyMs: { p50: number 
 
 describe.each(await storageBackends())('usage analytics on %s', (backend) => {
   let db: Db;
-  let dir: string;
-  let tempDb: TempDatabase | undefined;
+  let tempDb: TestDatabase;
   let analytics: AnalyticsService;
   const events = dataset(3000);
   const inRange = (from: number, to: number) => events.filter((e) => e.ts >= from && e.ts < to);
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'sy-analytics-'));
-    tempDb = backend === 'postgres' ? await createTempDatabase() : undefined;
-    db = await openDatabase({ databaseUrl: tempDb?.url, dataDir: dir });
+    tempDb = await openTestDatabase(backend, 'sy-analytics-');
+    db = tempDb.db;
     analytics = new AnalyticsService(db);
     // Two gateway instances share the traffic; each writes in time order, in batches.
     const sorted = [...events].sort((a, b) => a.ts - b.ts);
@@ -135,9 +130,7 @@ describe.each(await storageBackends())('usage analytics on %s', (backend) => {
     }
   });
   afterAll(async () => {
-    await db?.destroy();
-    await tempDb?.drop();
-    rmSync(dir, { recursive: true, force: true });
+    await tempDb?.close();
   });
 
   it('stores every event once, and rollups that add up to them', async () => {

@@ -38,6 +38,6 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node directly (not npm) so the signal reaches the server; the compiled build (built by npm ci's
 # postinstall) with the flags of server/src/cli/node-flags.mjs (COMPILED_FLAGS).
-ENTRYPOINT ["node", "--no-node-snapshot", "--max-semi-space-size=16", "--heap-growing-percent=25", "--conditions=switchyard-compiled"]
+ENTRYPOINT ["node", "--no-node-snapshot", "--max-semi-space-size=16", "--heap-growing-percent=25", "--no-allocation-site-pretenuring", "--conditions=switchyard-compiled"]
 CMD ["server/dist/main.js"]
 # The CLI in the same image: docker run --rm switchyard server/dist/cli.js keys list

@@ -10,10 +10,11 @@ import { runSoakBench } from './soak';
 /**
  * `npm run bench`: the gateway against the same emulator called directly, through a bare
  * Node.js proxy, and through the same proxy forwarding with the official openai SDK (sdk-proxy.ts:
- * the floor for a gateway bound to the SDK, as the openai plugin is), for streamed and non-streamed chat at concurrency 1 and 32: once configured
- * minimally (admin key, direct route) and once with every feature a paying customer's request
- * passes through (gateway-full-process.ts: user API key with a rate limit, fallback pipeline,
- * credit reservation and charge, usage recording), the latter twice: with credit leases (the
+ * the floor for a gateway bound to the SDK, as the openai plugin is), for streamed and
+ * non-streamed chat at concurrency 1 and 32: once configured minimally (admin key, direct
+ * route) and once with every feature a paying customer's request passes through
+ * (gateway-full-process.ts: user API key with a rate limit, fallback pipeline, credit
+ * reservation and charge, usage recording), the latter twice: with credit leases (the
  * setting for throughput) and with a hold written before and settled after each call. Ends with
  * each process's resident memory.
  */

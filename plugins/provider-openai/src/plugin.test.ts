@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError, type ChatCompletionChunk, type ProviderCallContext, type ProviderInstance } from '@switchyard/plugin-kit';
 import { assembleStream } from '@switchyard/plugin-kit/testing';
@@ -130,6 +131,70 @@ describe('openai provider plugin', () => {
     const error = await failure(collect(provider.chatStream({ model: 'a', messages: [{ role: 'user', content: 'x' }] }, ctx())));
     expect(error).toMatchObject({ status: 502, retryable: true });
     expect(error.message).toContain('The server had an error');
+  });
+
+  it('fails a streamed call that the upstream answered with JSON instead of an event stream', async () => {
+    emulator.enqueueJson({ id: 'x', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }] });
+    const error = await failure(collect(provider.chatStream({ model: 'a', messages: [{ role: 'user', content: 'x' }] }, ctx())));
+    expect(error).toMatchObject({ status: 502, code: 'upstream_bad_response', retryable: false });
+    expect(error.message).toContain('application/json');
+  });
+
+  describe('event streams as other servers write them', () => {
+    const chunk = (delta: object, finish: string | null = null) => JSON.stringify({ id: 'r', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
+    /** A server that answers every call with `text` as an event stream, written in `pieces`-sized reads. */
+    async function rawUpstream(text: string, pieceSize = text.length) {
+      const server = http.createServer((req, res) => {
+        req.resume();
+        req.on('end', async () => {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          for (let i = 0; i < text.length; i += pieceSize) {
+            res.write(text.slice(i, i + pieceSize));
+            await new Promise((r) => setImmediate(r));
+          }
+          res.end();
+        });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`;
+      const raw = plugin.createProvider({ baseUrl: url }, { hostVersion: '0.1.0', logger });
+      return { provider: raw, close: async () => { await raw.close?.(); await new Promise((r) => server.close(r)); } };
+    }
+
+    it('reads CRLF line ends, comments, multi-line data and a last event without its blank line, in small reads', async () => {
+      const [head, tail] = [chunk({ role: 'assistant', content: 'Zü' }), chunk({ content: 'rich' }, 'stop')];
+      const cut = tail.indexOf('"object"'); // data lines join with \n, which JSON reads as whitespace between members
+      const text = `: keep-alive\r\n\r\ndata: ${head}\r\n\r\ndata: ${tail.slice(0, cut)}\r\ndata: ${tail.slice(cut)}\r\n\r\ndata: [DONE]`;
+      const upstream = await rawUpstream(text, 3);
+      try {
+        const chunks = await collect(upstream.provider.chatStream({ model: 'a', messages: [{ role: 'user', content: 'x' }] }, ctx()));
+        expect(chunks.map((c) => c.choices[0]?.delta.content).join('')).toBe('Zürich');
+        expect(chunks.at(-1)!.choices[0].finish_reason).toBe('stop');
+      } finally {
+        await upstream.close();
+      }
+    });
+
+    it('fails on an `event: error` whose data has no `error` field, with the upstream\'s message', async () => {
+      const upstream = await rawUpstream(`data: ${chunk({ content: 'Half' })}\n\nevent: error\ndata: {"message":"model overloaded"}\n\n`);
+      try {
+        const error = await failure(collect(upstream.provider.chatStream({ model: 'a', messages: [{ role: 'user', content: 'x' }] }, ctx())));
+        expect(error).toMatchObject({ status: 502, code: 'upstream_stream_error', retryable: true });
+        expect(error.message).toContain('model overloaded');
+      } finally {
+        await upstream.close();
+      }
+    });
+
+    it('fails as interrupted when an event is not JSON', async () => {
+      const upstream = await rawUpstream(`data: ${chunk({ content: 'Half' })}\n\ndata: {"id": "r", "choi\n\n`);
+      try {
+        const error = await failure(collect(upstream.provider.chatStream({ model: 'a', messages: [{ role: 'user', content: 'x' }] }, ctx())));
+        expect(error).toMatchObject({ status: 502, code: 'upstream_stream_interrupted', retryable: true });
+      } finally {
+        await upstream.close();
+      }
+    });
   });
 
   it('gives base64 embeddings even when the upstream answered with floats', async () => {

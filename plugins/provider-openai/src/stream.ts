@@ -1,7 +1,10 @@
+import { StringDecoder } from 'node:string_decoder';
 import type OpenAI from 'openai';
+import { APIError } from 'openai/core/error';
 import { GatewayError, type ChatCompletionChunk, type ChatCompletionRequest } from '@switchyard/plugin-kit';
 import { toGatewayError, type ErrorContext } from './errors';
 import { normalizeChunk, type ChunkFallback } from './normalize';
+import { SseDecoder, type SseEvent } from './sse-decoder';
 
 type StreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
 
@@ -13,40 +16,68 @@ export function streamBody(request: ChatCompletionRequest, model: string): Recor
 /**
  * Relays the upstream's chunks as they arrive. Usage is held back and yielded last as its own
  * chunk (`choices: []`), also when an upstream puts it on a chunk that still has choices.
+ *
+ * The SDK makes the call (headers, retries before the answer starts, HTTP errors); the event
+ * stream is read here (`asResponse()`), with one synchronous decoder per read rather than the
+ * SDK's three async generators per event, which cost about a tenth of the gateway's CPU on
+ * streamed traffic.
  */
 export async function* streamChatCompletion(client: OpenAI, body: Record<string, unknown>, signal: AbortSignal, errors: ErrorContext): AsyncGenerator<ChatCompletionChunk> {
-  let upstream: AsyncIterable<unknown>;
+  let response: Response;
   try {
-    upstream = await client.chat.completions.create(body as unknown as StreamParams, { signal });
+    response = await client.chat.completions.create(body as unknown as StreamParams, { signal }).asResponse();
   } catch (err) {
     throw toGatewayError(err, { ...errors, signal });
   }
+  const reads = eventStreamBody(response, errors.provider);
 
   const fallback: ChunkFallback = { id: `chatcmpl-${Date.now().toString(36)}`, created: Math.floor(Date.now() / 1000), model: String(body.model) };
+  const decoder = new SseDecoder();
+  const text = new StringDecoder('utf8');
   let usageChunk: ChatCompletionChunk | undefined;
   let started = false;
   let finished = false;
+  let done = false;
+  /** The chunk an event carries, if it is one to relay now. */
+  const accept = (event: SseEvent): ChatCompletionChunk | undefined => {
+    if (done) return undefined;
+    if (event.data === '[DONE]') {
+      done = true;
+      return undefined;
+    }
+    const raw = JSON.parse(event.data) as { error?: unknown };
+    if (event.event === 'error' || (raw && typeof raw === 'object' && raw.error)) throw new APIError(undefined, raw.error ?? raw, undefined, response.headers);
+    const chunk = normalizeChunk(raw, fallback);
+    if (!started) {
+      started = true;
+      fallback.id = chunk.id;
+      fallback.created = chunk.created;
+    }
+    for (const choice of chunk.choices) if (choice.finish_reason) finished = true;
+    if (chunk.usage) {
+      usageChunk = { id: chunk.id, object: 'chat.completion.chunk', created: chunk.created, model: chunk.model, choices: [], usage: chunk.usage };
+      if (chunk.system_fingerprint) usageChunk.system_fingerprint = chunk.system_fingerprint;
+      if (chunk.choices.length === 0) return undefined;
+      chunk.usage = null;
+    }
+    return chunk;
+  };
   try {
-    for await (const raw of upstream) {
-      const chunk = normalizeChunk(raw, fallback);
-      if (!started) {
-        started = true;
-        fallback.id = chunk.id;
-        fallback.created = chunk.created;
+    // Read to the end even after [DONE], so the keep-alive connection goes back to the pool.
+    for await (const bytes of reads) {
+      for (const event of decoder.feed(text.write(bytes))) {
+        const chunk = accept(event);
+        if (chunk) yield chunk;
       }
-      for (const choice of chunk.choices) if (choice.finish_reason) finished = true;
-      if (chunk.usage) {
-        usageChunk = { id: chunk.id, object: 'chat.completion.chunk', created: chunk.created, model: chunk.model, choices: [], usage: chunk.usage };
-        if (chunk.system_fingerprint) usageChunk.system_fingerprint = chunk.system_fingerprint;
-        if (chunk.choices.length === 0) continue;
-        chunk.usage = null;
-      }
-      yield chunk;
+    }
+    for (const event of decoder.end(text.end())) {
+      const chunk = accept(event);
+      if (chunk) yield chunk;
     }
   } catch (err) {
     throw toGatewayError(err, { ...errors, signal, streamStarted: started });
   }
-  // The SDK ends its iteration quietly when the signal fires; the caller must see the abort.
+  // A body cut by the abort can end without an error; the caller must see the abort.
   if (signal.aborted) throw signal.reason;
   if (!finished && !usageChunk) {
     throw new GatewayError({
@@ -58,4 +89,24 @@ export async function* streamChatCompletion(client: OpenAI, body: Record<string,
     });
   }
   if (usageChunk) yield usageChunk;
+}
+
+/**
+ * The body of a streamed answer as an async iterable of bytes: the pooled fetch's Node stream or
+ * a web ReadableStream (both iterate). An upstream that ignored `stream: true` and answered with
+ * JSON has none to give.
+ */
+function eventStreamBody(response: Response, provider: string): AsyncIterable<Uint8Array> {
+  const contentType = response.headers.get('content-type') ?? '';
+  if (response.body && !/^\s*application\/(?:[\w.+-]*\+)?json/i.test(contentType)) return response.body as unknown as AsyncIterable<Uint8Array>;
+  const unread = response.body as unknown as { cancel?(): Promise<void>; destroy?(): void } | null;
+  if (unread?.cancel) unread.cancel().catch(() => undefined);
+  else unread?.destroy?.();
+  throw new GatewayError({
+    status: 502,
+    type: 'upstream_error',
+    code: 'upstream_bad_response',
+    message: `${provider}: the upstream answered a streamed call with ${contentType || 'no content type'} instead of an event stream`,
+    retryable: false,
+  });
 }

@@ -5,8 +5,10 @@ import { pooledFetch } from '../../plugins/provider-openai/src/pooled-fetch';
 /**
  * The floor for a gateway that must call upstreams through the official openai SDK, as the
  * `openai` provider plugin does: the bare proxy's job (parse, forward, serialize), with the
- * forwarding done by the SDK over the plugin's pooled fetch. The gap between it and the bare
- * proxy is what the SDK costs; the gap between it and switchyard is the gateway's own work.
+ * forwarding done by the SDK over the plugin's pooled fetch. Streams are relayed as the bare
+ * proxy relays them, byte for byte from the SDK's raw response (`asResponse()`); the plugin, too,
+ * reads the event stream itself rather than through the SDK's parser. The gap between this and
+ * the bare proxy is what the SDK costs; the gap between it and switchyard is the gateway's own work.
  */
 const client = new OpenAI({ apiKey: 'replaced-per-request', baseURL: process.env.UPSTREAM_URL!, fetch: pooledFetch, maxRetries: 0 });
 
@@ -16,10 +18,10 @@ type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParams;
 async function forward(body: ChatParams, authorization: string, res: http.ServerResponse, signal: AbortSignal): Promise<void> {
   const options = { signal, headers: { authorization } };
   if (body.stream) {
-    const stream = await client.chat.completions.create({ ...body, stream: true }, options);
+    const upstream = await client.chat.completions.create({ ...body, stream: true }, options).asResponse();
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    for await (const chunk of stream) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-    res.end('data: [DONE]\n\n');
+    for await (const bytes of upstream.body as unknown as AsyncIterable<Uint8Array>) res.write(bytes);
+    res.end();
     return;
   }
   const answer = JSON.stringify(await client.chat.completions.create({ ...body, stream: false }, options));

@@ -2,15 +2,22 @@ import type { ServerResponse } from 'node:http';
 
 /**
  * Writes Server-Sent Events, waiting for the socket to drain so a slow client never makes us
- * buffer a whole stream. Frames written in the same turn of the event loop (several chunks
- * parsed from one upstream read) leave in one write, not one system call each.
+ * buffer a whole stream. Frames sent in the same turn of the event loop (several chunks parsed
+ * from one upstream read) are joined and leave in one write at the end of the turn: one chunk of
+ * the HTTP body and one system call, not one of each per frame.
  */
 export class SseWriter {
-  private corked = false;
-  private readonly uncork = () => {
-    this.corked = false;
-    // end() has already flushed (and fully uncorked) the connection, which may now serve the next request.
-    if (!this.res.writableEnded) this.res.uncork();
+  /** Frames sent this turn and not yet written. */
+  private pending = '';
+  private flushScheduled = false;
+  /** Set while the socket's buffer is full: senders wait for it. */
+  private draining: Promise<void> | undefined;
+  private readonly flush = () => {
+    this.flushScheduled = false;
+    if (this.pending === '' || this.closed) return;
+    const frames = this.pending;
+    this.pending = '';
+    if (!this.res.write(frames)) this.draining ??= this.drain();
   };
 
   constructor(private readonly res: ServerResponse) {}
@@ -30,19 +37,28 @@ export class SseWriter {
     return this.res.destroyed || this.res.writableEnded;
   }
 
-  /** `data: <json>` (and `event: <name>` when given); resolves when it is safe to write more. */
-  async send(data: unknown, event?: string): Promise<void> {
-    const frame = (event ? `event: ${event}\n` : '') + `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
-    if (!this.corked) {
-      this.corked = true;
-      this.res.cork();
-      setImmediate(this.uncork);
+  /**
+   * Queues `data: <json>` (and `event: <name>` when given) for this turn's write. Returns a promise
+   * only when the client is not keeping up: the caller waits for it before sending more.
+   */
+  send(data: unknown, event?: string): Promise<void> | undefined {
+    if (this.closed) return undefined;
+    this.pending += (event ? `event: ${event}\n` : '') + `data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
     }
-    if (!this.res.write(frame)) await this.drain();
+    return this.draining;
   }
 
+  /** Ends the response, with what this turn still holds in the same write. */
   end(): void {
-    if (!this.res.writableEnded) this.res.end();
+    if (this.res.writableEnded) return;
+    const frames = this.pending;
+    this.pending = '';
+    if (this.res.destroyed) return;
+    if (frames === '') this.res.end();
+    else this.res.end(frames);
   }
 
   private drain(): Promise<void> {
@@ -50,6 +66,7 @@ export class SseWriter {
       const done = () => {
         this.res.off('drain', done);
         this.res.off('close', done);
+        this.draining = undefined;
         resolve();
       };
       this.res.on('drain', done);

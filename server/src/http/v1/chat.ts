@@ -50,7 +50,10 @@ export async function relayStream(res: ServerResponse, stream: OpenedStream, inc
   try {
     while (!step.done) {
       const chunk = step.value;
-      if (shapeForClient(chunk, includeUsage)) await sse.send(chunk);
+      if (shapeForClient(chunk, includeUsage)) {
+        const slowClient = sse.send(chunk);
+        if (slowClient) await slowClient;
+      }
       if (sse.closed) break;
       step = await stream.rest.next();
     }

@@ -61,9 +61,10 @@ function isEventStream(contentType: string | null): boolean {
 
 /**
  * A successful SSE answer whose `body` is undici's Node stream itself rather than a web
- * ReadableStream wrapped around it. The SDK reads stream bodies through their async iterator
- * (any object with one will do), so every chunk skips the web-stream adapters, which cost several
- * percent of the gateway's CPU on streamed traffic. Ending the iteration early destroys the stream
+ * ReadableStream wrapped around it. Stream bodies are read through their async iterator (by
+ * stream.ts, and by the SDK's own parser for any other caller; any object with one will do), so
+ * every chunk skips the web-stream adapters, which cost several percent of the gateway's CPU on
+ * streamed traffic. Ending the iteration early destroys the stream
  * (and frees the connection), as cancelling the web stream did. `text()` reads it whole.
  */
 class EventStreamResponse extends Response {

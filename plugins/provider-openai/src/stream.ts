@@ -19,8 +19,7 @@ export function streamBody(request: ChatCompletionRequest, model: string): Recor
  *
  * The SDK makes the call (headers, retries before the answer starts, HTTP errors); the event
  * stream is read here (`asResponse()`), with one synchronous decoder per read rather than the
- * SDK's three async generators per event, which cost about a tenth of the gateway's CPU on
- * streamed traffic.
+ * SDK's three async generators per event: 7-9% less CPU per streamed request in the bench.
  */
 export async function* streamChatCompletion(client: OpenAI, body: Record<string, unknown>, signal: AbortSignal, errors: ErrorContext): AsyncGenerator<ChatCompletionChunk> {
   let response: Response;

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
+import { isEventStream, isJson } from './content-type';
 
 /**
  * A fetch for the SDK built on undici's request API and one keep-alive connection pool. Node's
@@ -47,16 +48,6 @@ export async function pooledFetch(input: FetchInput, init: FetchInit = {}): Prom
   if (isJson(headers.get('content-type'))) return new BufferedResponse(await res.body.text(), { status: res.statusCode, headers });
   if (res.statusCode < 300 && isEventStream(headers.get('content-type'))) return new EventStreamResponse(res.body, { status: res.statusCode, headers });
   return new Response(Readable.toWeb(res.body) as ReadableStream<Uint8Array>, { status: res.statusCode, headers });
-}
-
-function isJson(contentType: string | null): boolean {
-  if (!contentType) return false;
-  const type = contentType.split(';')[0].trim().toLowerCase();
-  return type === 'application/json' || type.endsWith('+json');
-}
-
-function isEventStream(contentType: string | null): boolean {
-  return contentType !== null && contentType.split(';')[0].trim().toLowerCase() === 'text/event-stream';
 }
 
 /**

@@ -2,6 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type OpenAI from 'openai';
 import { APIError } from 'openai/core/error';
 import { GatewayError, type ChatCompletionChunk, type ChatCompletionRequest } from '@switchyard/plugin-kit';
+import { isJson } from './content-type';
 import { toGatewayError, type ErrorContext } from './errors';
 import { normalizeChunk, type ChunkFallback } from './normalize';
 import { SseDecoder, type SseEvent } from './sse-decoder';
@@ -97,7 +98,7 @@ export async function* streamChatCompletion(client: OpenAI, body: Record<string,
  */
 function eventStreamBody(response: Response, provider: string): AsyncIterable<Uint8Array> {
   const contentType = response.headers.get('content-type') ?? '';
-  if (response.body && !/^\s*application\/(?:[\w.+-]*\+)?json/i.test(contentType)) return response.body as unknown as AsyncIterable<Uint8Array>;
+  if (response.body && !isJson(contentType)) return response.body as unknown as AsyncIterable<Uint8Array>;
   const unread = response.body as unknown as { cancel?(): Promise<void>; destroy?(): void } | null;
   if (unread?.cancel) unread.cancel().catch(() => undefined);
   else unread?.destroy?.();

@@ -33,6 +33,15 @@ const writer = () => {
   return { res, sse: new SseWriter(res as unknown as ServerResponse) };
 };
 
+/** A writer whose first frame filled the socket's buffer: the client is not keeping up. */
+async function behindClient() {
+  const { res, sse } = writer();
+  res.full = true;
+  sse.send({ n: 1 });
+  await nextTurn();
+  return { res, sse };
+}
+
 describe('SseWriter', () => {
   it('joins the frames sent in one turn into one write, in order', async () => {
     const { res, sse } = writer();
@@ -66,10 +75,7 @@ describe('SseWriter', () => {
   });
 
   it('makes senders wait while the client is not keeping up, until the socket drains', async () => {
-    const { res, sse } = writer();
-    res.full = true;
-    sse.send({ n: 1 });
-    await nextTurn();
+    const { res, sse } = await behindClient();
     const wait = sse.send({ n: 2 });
     expect(wait).toBeInstanceOf(Promise);
     let drained = false;
@@ -84,10 +90,7 @@ describe('SseWriter', () => {
   });
 
   it('stops waiting when the client goes away', async () => {
-    const { res, sse } = writer();
-    res.full = true;
-    sse.send({ n: 1 });
-    await nextTurn();
+    const { res, sse } = await behindClient();
     const wait = sse.send({ n: 2 })!;
     res.destroyed = true;
     res.emit('close');

@@ -1,22 +1,55 @@
-import { startChild } from './child';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { chatBody } from './bench-config';
+import { startChild, type Child } from './child';
 import { startFullGateway } from './gateway-full';
 import { runLoad } from './load';
+import { reportFile } from './profile-report';
 
 /**
- * `node --import tsx test/bench/profile-gateway.ts [dir]`: a CPU profile of the gateway under
- * load (concurrency 32, non-streamed chat), written to `dir` for a developer to inspect.
- * STREAM=1 profiles streamed chat; FULL=1 the all-features gateway (gateway-full-process.ts).
+ * `node --no-node-snapshot --import tsx test/bench/profile-gateway.ts [dir]`: a CPU profile of
+ * the gateway under load (concurrency 32, non-streamed chat), written to `dir`, followed by a
+ * report of where the time of the measured load went (profile-report.ts).
+ * STREAM=1 profiles streamed chat. TARGET picks the process: `plain` (default, the gateway as
+ * `npm start` runs it), `full` (the all-features gateway, gateway-full-process.ts), `sdk` (the
+ * SDK floor, sdk-proxy.ts) or `bare` (the bare proxy). FULL=1 is the same as TARGET=full.
  */
-const dir = process.argv[2] ?? 'bench-profile';
-const upstream = await startChild('upstream-process.ts');
+const dir = path.resolve(process.argv[2] ?? 'bench-profile');
+const target = process.env.FULL === '1' ? 'full' : (process.env.TARGET ?? 'plain');
+const stream = process.env.STREAM === '1';
 const profile = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
-const full = process.env.FULL === '1' ? await startFullGateway(upstream.url, {}, profile) : undefined;
-const gateway = full?.child ?? (await startChild('gateway-process.ts', { UPSTREAM_URL: upstream.url }, profile));
-const key = full?.customer.key ?? 'sy-bench-key';
-const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello there' }], max_tokens: 64, ...(process.env.STREAM === '1' ? { stream: true, stream_options: { include_usage: true } } : {}) };
-const load = { url: gateway.url, path: '/chat/completions', body, headers: { authorization: `Bearer ${key}` }, concurrency: 32, stream: process.env.STREAM === '1' };
+mkdirSync(dir, { recursive: true });
+const before = new Set(readdirSync(dir));
+
+const upstream = await startChild('upstream-process.ts');
+let child: Child;
+let key = 'sk-bench-upstream';
+if (target === 'full') {
+  const full = await startFullGateway(upstream.url, {}, profile);
+  child = full.child;
+  key = full.customer.key;
+} else if (target === 'plain') {
+  child = await startChild('gateway-process.ts', { UPSTREAM_URL: upstream.url }, profile);
+  key = 'sy-bench-key';
+} else if (target === 'sdk' || target === 'bare') {
+  child = await startChild(target === 'sdk' ? 'sdk-proxy.ts' : 'bare-proxy.ts', { UPSTREAM_URL: upstream.url }, profile);
+} else {
+  throw new Error(`TARGET=${target}: choose plain, full, sdk or bare`);
+}
+
+const load = { url: child.url, path: '/chat/completions', body: chatBody(stream), headers: { authorization: `Bearer ${key}` }, concurrency: 32, stream };
 await runLoad({ ...load, durationMs: 2000 });
+const started = performance.now();
 const result = await runLoad({ ...load, durationMs: 6000 });
-process.stdout.write(`${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, ${result.errors} errors; profile in ${dir}\n`);
-await gateway.stop();
+process.stdout.write(`${target}, ${stream ? 'streamed' : 'JSON'} chat: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(2)} ms, ${result.errors} errors\n`);
+await child.stop();
+// The profile ends at exit: its last (load + shutdown) milliseconds are the measured load.
+const windowMs = performance.now() - started;
 await upstream.stop();
+
+const written = readdirSync(dir)
+  .filter((f) => f.endsWith('.cpuprofile') && !before.has(f))
+  .map((f) => path.join(dir, f))
+  .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+if (written.length === 0) throw new Error(`no CPU profile was written to ${dir}`);
+process.stdout.write(`profile: ${written[0]}\n\n${reportFile(written[0], windowMs)}\n`);

@@ -40,11 +40,15 @@ describe('pooledFetch', () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  it('sends a string body with a content length (not chunked) and returns a real Response', async () => {
+  it('sends a string body with a content length (not chunked) and answers as a Response would', async () => {
     const res = await pooledFetch(`${base}/x`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer k' }, body: '{"a":1}' });
     expect(res.status).toBe(201);
     expect(res.headers.get('x-request-id')).toBe('r1');
     expect(res.headers.get('set-cookie')).toContain('a=1');
+    expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    expect(res.headers.get('Content-Type')).toBe('application/json');
+    expect(res.ok).toBe(true);
+    expect(res.url).toBe(`${base}/x`);
     expect(await res.json()).toEqual({ echo: '{"a":1}' });
     const last = seen.at(-1)!;
     expect(last.headers['content-length']).toBe('7');
@@ -62,6 +66,7 @@ describe('pooledFetch', () => {
 
   it('streams answers that are not JSON', async () => {
     const res = await pooledFetch(`${base}/slow`, {});
+    expect(res).toBeInstanceOf(Response);
     expect(res.body).not.toBeNull();
     expect(await res.text()).toBe('late');
   });
@@ -95,6 +100,7 @@ describe('pooledFetch', () => {
   it('takes Headers objects and answers 204 with no body', async () => {
     const res = await pooledFetch(`${base}/empty`, { method: 'DELETE', headers: new Headers({ 'x-a': 'b' }) });
     expect(res.status).toBe(204);
+    expect(res.body).toBeNull();
     expect(await res.text()).toBe('');
     expect(seen.at(-1)!.headers['x-a']).toBe('b');
   });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { chatBody } from './bench-config';
-import { startChild, type Child } from './child';
-import { startFullGateway } from './gateway-full';
+import { startChild } from './child';
 import { runLoad } from './load';
+import { startTarget } from './target';
 
 /**
  * `node --no-node-snapshot --import tsx test/bench/cpu-per-request.ts`: loads one process and
@@ -21,21 +21,7 @@ const durationMs = Number(process.env.DURATION_MS ?? 5000);
 const extraEnv = JSON.parse(process.env.GATEWAY_ENV ?? '{}') as Record<string, string>;
 
 const upstream = await startChild('upstream-process.ts');
-let child: Child;
-let key = 'sk-bench-upstream';
-if (target === 'full') {
-  const full = await startFullGateway(upstream.url, extraEnv);
-  child = full.child;
-  key = full.customer.key;
-} else if (target === 'plain') {
-  child = await startChild('gateway-process.ts', { UPSTREAM_URL: upstream.url, ...extraEnv });
-  key = 'sy-bench-key';
-} else if (target === 'sdk' || target === 'bare') {
-  child = await startChild(target === 'sdk' ? 'sdk-proxy.ts' : 'bare-proxy.ts', { UPSTREAM_URL: upstream.url, ...extraEnv });
-} else {
-  throw new Error(`TARGET=${target}: choose plain, full, sdk or bare`);
-}
-
+const { child, key } = await startTarget(target, upstream.url, extraEnv);
 const pid = child.process.pid!;
 const TICKS_PER_SECOND = 100;
 /** CPU seconds the process has used: utime + stime, fields 14 and 15 of /proc/<pid>/stat. */

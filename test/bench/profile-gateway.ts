@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chatBody } from './bench-config';
-import { startChild, type Child } from './child';
-import { startFullGateway } from './gateway-full';
+import { startChild } from './child';
 import { runLoad } from './load';
 import { reportFile } from './profile-report';
+import { startTarget } from './target';
 
 /**
  * `node --no-node-snapshot --import tsx test/bench/profile-gateway.ts [dir]`: a CPU profile of
@@ -22,20 +22,7 @@ mkdirSync(dir, { recursive: true });
 const before = new Set(readdirSync(dir));
 
 const upstream = await startChild('upstream-process.ts');
-let child: Child;
-let key = 'sk-bench-upstream';
-if (target === 'full') {
-  const full = await startFullGateway(upstream.url, {}, profile);
-  child = full.child;
-  key = full.customer.key;
-} else if (target === 'plain') {
-  child = await startChild('gateway-process.ts', { UPSTREAM_URL: upstream.url }, profile);
-  key = 'sy-bench-key';
-} else if (target === 'sdk' || target === 'bare') {
-  child = await startChild(target === 'sdk' ? 'sdk-proxy.ts' : 'bare-proxy.ts', { UPSTREAM_URL: upstream.url }, profile);
-} else {
-  throw new Error(`TARGET=${target}: choose plain, full, sdk or bare`);
-}
+const { child, key } = await startTarget(target, upstream.url, {}, profile);
 
 const load = { url: child.url, path: '/chat/completions', body: chatBody(stream), headers: { authorization: `Bearer ${key}` }, concurrency: 32, stream };
 await runLoad({ ...load, durationMs: 2000 });

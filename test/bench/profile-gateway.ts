@@ -8,7 +8,7 @@ import { startTarget } from './target';
 
 /**
  * `node --no-node-snapshot --import tsx test/bench/profile-gateway.ts [dir]`: a CPU profile of
- * the gateway under load (concurrency 32, non-streamed chat), written to `dir`, followed by a
+ * the gateway under load (non-streamed chat at concurrency 32, or C), written to `dir`, followed by a
  * report of where the time of the measured load went (profile-report.ts).
  * STREAM=1 profiles streamed chat. TARGET picks the process: `plain` (default, the gateway as
  * `npm start` runs it), `full` (the all-features gateway, gateway-full-process.ts), `sdk` (the
@@ -24,7 +24,7 @@ const before = new Set(readdirSync(dir));
 const upstream = await startChild('upstream-process.ts');
 const { child, key } = await startTarget(target, upstream.url, {}, profile);
 
-const load = { url: child.url, path: '/chat/completions', body: chatBody(stream), headers: { authorization: `Bearer ${key}` }, concurrency: 32, stream };
+const load = { url: child.url, path: '/chat/completions', body: chatBody(stream), headers: { authorization: `Bearer ${key}` }, concurrency: Number(process.env.C ?? 32), stream };
 await runLoad({ ...load, durationMs: 2000 });
 const started = performance.now();
 const result = await runLoad({ ...load, durationMs: 6000 });

@@ -13,6 +13,7 @@ import { startTarget } from './target';
  * STREAM=1 profiles streamed chat. TARGET picks the process: `plain` (default, the gateway as
  * `npm start` runs it), `full` (the all-features gateway, gateway-full-process.ts), `sdk` (the
  * SDK floor, sdk-proxy.ts) or `bare` (the bare proxy). FULL=1 is the same as TARGET=full.
+ * GATEWAY_ENV: a JSON object of extra environment for that process (e.g. {"BENCH_LEASES":"off"}).
  */
 const dir = path.resolve(process.argv[2] ?? 'bench-profile');
 const target = process.env.FULL === '1' ? 'full' : (process.env.TARGET ?? 'plain');
@@ -22,7 +23,7 @@ mkdirSync(dir, { recursive: true });
 const before = new Set(readdirSync(dir));
 
 const upstream = await startChild('upstream-process.ts');
-const { child, key } = await startTarget(target, upstream.url, {}, profile);
+const { child, key } = await startTarget(target, upstream.url, JSON.parse(process.env.GATEWAY_ENV ?? '{}') as Record<string, string>, profile);
 
 const load = { url: child.url, path: '/chat/completions', body: chatBody(stream), headers: { authorization: `Bearer ${key}` }, concurrency: Number(process.env.C ?? 32), stream };
 await runLoad({ ...load, durationMs: 2000 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { chatBody } from './bench-config';
 import { startChild } from './child';
 import { runLoad } from './load';
+import { rssBytes, toMB } from './memory';
 import { startTarget } from './target';
 
 /**
@@ -29,7 +30,6 @@ function cpuSeconds(): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
-const rssMB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
 const load = { url: child.url, path: '/chat/completions', body: chatBody(stream), headers: { authorization: `Bearer ${key}` }, concurrency, stream };
 try {
@@ -40,7 +40,7 @@ try {
     const used = cpuSeconds() - cpuBefore;
     process.stdout.write(
       `${target} ${stream ? 'stream' : 'json'} c=${concurrency}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ` +
-        `${r.errors} errors, ${((used * 1e6) / r.requests).toFixed(0)} us CPU per request (${((used / r.seconds) * 100).toFixed(0)}% of a core), RSS ${rssMB().toFixed(0)} MB\n`,
+        `${r.errors} errors, ${((used * 1e6) / r.requests).toFixed(0)} us CPU per request (${((used / r.seconds) * 100).toFixed(0)}% of a core), RSS ${toMB(rssBytes(pid)).toFixed(0)} MB\n`,
     );
   }
 } finally {

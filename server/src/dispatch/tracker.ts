@@ -40,8 +40,15 @@ export class RequestTracker {
     this.finished = true;
     let final: AttemptRecord | undefined;
     for (let i = this.attempts.length - 1; i >= 0 && !final; i--) if (this.attempts[i].status === 200) final = this.attempts[i];
+    // Field by field, not `{ ...this.info, ... }`: on Node 20 an object made by a leading spread
+    // that then gets new keys outlives young-generation collections (docs/performance.md).
+    const { info } = this;
     const summary: RequestSummary = {
-      ...this.info,
+      requestId: info.requestId,
+      principal: info.principal,
+      endpoint: info.endpoint,
+      stream: info.stream,
+      requestedModel: info.requestedModel,
       startedAt: this.startedAt,
       latencyMs: this.elapsed(),
       ttftMs: this.ttftMs,

@@ -194,8 +194,11 @@ async function* relay(first: ChatCompletionChunk, it: AsyncIterator<ChatCompleti
 /** Runs `pipeline` for one request against `host`. Never throws. */
 export async function runPipeline(pipeline: CompiledPipeline, input: PipelineInput, host: PipelineHost): Promise<PipelineRunResult> {
   const exec = new Execution(pipeline, input, host);
-  const common = () => ({ attempts: exec.attempts, trace: exec.trace, cacheHit: false, durationMs: exec.elapsed() });
-  const fail = (err: unknown): PipelineRunResult => ({ ...common(), ok: false, error: toGatewayError(err) });
+  // The run's record with the outcome's fields, by Object.assign onto a fresh literal: on Node 20
+  // a leading-spread copy given new keys outlives young-generation collections, and would drag
+  // the response along (docs/performance.md).
+  const result = <T extends object>(fields: T) => Object.assign({ attempts: exec.attempts, trace: exec.trace, cacheHit: false, durationMs: exec.elapsed() }, fields);
+  const fail = (err: unknown): PipelineRunResult => result({ ok: false as const, error: toGatewayError(err) });
 
   const signal = input.signal ?? NEVER_ABORTED;
   if (signal.aborted) return fail(abortError(signal));
@@ -208,14 +211,14 @@ export async function runPipeline(pipeline: CompiledPipeline, input: PipelineInp
   const cacheHit = outcome.cached === true;
 
   if (!exec.stream) {
-    if (outcome.kind === 'json') return { ...common(), cacheHit, target: outcome.target, ok: true, kind: 'json', response: outcome.body };
+    if (outcome.kind === 'json') return result({ cacheHit, target: outcome.target, ok: true as const, kind: 'json' as const, response: outcome.body });
     // A plugin node answered a JSON request with a stream: collect it.
     try {
       const chunks: ChatCompletionChunk[] = [];
       for await (const c of outcome.stream) chunks.push(c);
       const response = assembleCompletion(chunks);
       if (!response) throw emptyStreamError();
-      return { ...common(), cacheHit, target: outcome.target, ok: true, kind: 'json', response };
+      return result({ cacheHit, target: outcome.target, ok: true as const, kind: 'json' as const, response });
     } catch (err) {
       return fail(err);
     }
@@ -233,5 +236,5 @@ export async function runPipeline(pipeline: CompiledPipeline, input: PipelineInp
     return fail(err);
   }
   const delivery: DeliveryRecord = { chunks: 0, contentChars: 0, status: 'streaming' };
-  return { ...common(), cacheHit, target: outcome.target, ok: true, kind: 'stream', stream: relay(first, it, delivery), delivery };
+  return result({ cacheHit, target: outcome.target, ok: true as const, kind: 'stream' as const, stream: relay(first, it, delivery), delivery });
 }

@@ -195,7 +195,7 @@ export async function applyLedgerBatch(trx: Db, ops: LedgerOp[]): Promise<Ledger
         continue;
       }
       if (input.status === 'released') {
-        settlementRows.push(settlementRow({ ...input, holdId: input.leaseId }, { status: 'released', charged: 0, collected: 0, now, id: input.settlementId }));
+        settlementRows.push(settlementRow(Object.assign({}, input, { holdId: input.leaseId }), { status: 'released', charged: 0, collected: 0, now, id: input.settlementId }));
         results.push({ collected: 0, duplicate: false });
         continue;
       }
@@ -220,7 +220,7 @@ export async function applyLedgerBatch(trx: Db, ops: LedgerOp[]): Promise<Ledger
           { account: SYSTEM.revenue, amount: collected },
         ]);
       }
-      account(index, { ...input, holdId: input.leaseId }, { charged: input.charged, gross: input.gross, tokens: input.tokens, collected, now, id: input.settlementId });
+      account(index, Object.assign({}, input, { holdId: input.leaseId }), { charged: input.charged, gross: input.gross, tokens: input.tokens, collected, now, id: input.settlementId });
       results.push({ collected, duplicate: false });
       continue;
     }

@@ -35,7 +35,7 @@ export default defineProviderPlugin({
         const { params, context } = convertRequest(request, ctx.model, settings);
         try {
           const client = await clients.get(apiKey);
-          const message = await client.messages.create({ ...params, stream: false }, requestOptions(ctx.signal));
+          const message = await client.messages.create(Object.assign({}, params, { stream: false as const }), requestOptions(ctx.signal));
           return convertResponse(message, context);
         } catch (err) {
           throw failureOf(err, ctx.signal, apiKey);
@@ -48,7 +48,7 @@ export default defineProviderPlugin({
         const translator = new StreamTranslator(context, ctx.model);
         try {
           const client = await clients.get(apiKey);
-          const stream = await client.messages.create({ ...params, stream: true }, requestOptions(ctx.signal));
+          const stream = await client.messages.create(Object.assign({}, params, { stream: true as const }), requestOptions(ctx.signal));
           for await (const event of stream) yield* translator.push(event);
         } catch (err) {
           throw failureOf(err, ctx.signal, apiKey);

@@ -18,7 +18,8 @@ export function createGeminiProvider(settings: GeminiSettings): ProviderInstance
 
   function chatParams(request: ChatCompletionRequest, ctx: ProviderCallContext, signal: AbortSignal): GenerateContentParameters {
     const params = toGenerateContentParams(request, ctx.model, { jsonSchemaPassthrough: settings.jsonSchemaPassthrough });
-    params.config = { ...params.config, abortSignal: signal };
+    // Object.assign, not a leading spread given a new key: Node 20 keeps those past young collections (docs/performance.md).
+    params.config = Object.assign({}, params.config, { abortSignal: signal });
     return params;
   }
 
@@ -64,7 +65,7 @@ export function createGeminiProvider(settings: GeminiSettings): ProviderInstance
       const secret = ctx.credential.apiKey;
       try {
         const params = toEmbedParams(request, ctx.model);
-        params.config = { ...params.config, abortSignal: ctx.signal };
+        params.config = Object.assign({}, params.config, { abortSignal: ctx.signal });
         const client = await clients.get(ctx.credential);
         const response = await client.models.embedContent(params);
         return toEmbeddingResponse(response, request, ctx.model);

@@ -7,7 +7,7 @@ export function applyQuirks(preset: Preset, endpoint: OpenAIEndpoint, body: Reco
   let out = body;
   if (preset.legacyMaxTokens && out.max_completion_tokens != null) {
     const { max_completion_tokens: limit, ...rest } = out;
-    out = { ...rest, max_tokens: out.max_tokens ?? limit };
+    out = Object.assign(rest, { max_tokens: out.max_tokens ?? limit });
   }
   if (preset.rejectsReasoningInput && Array.isArray(out.messages)) {
     out = { ...out, messages: out.messages.map(withoutReasoning) };

@@ -9,7 +9,8 @@ type EmbeddingParams = OpenAI.Embeddings.EmbeddingCreateParams;
  * itself, and servers that ignore the parameter (Ollama) would be decoded wrongly.
  */
 export function embeddingsBody(request: EmbeddingRequest, model: string): Record<string, unknown> {
-  return { ...request, model, encoding_format: request.encoding_format ?? 'float' };
+  // Object.assign, not a leading spread given a new key: Node 20 keeps those past young collections (docs/performance.md).
+  return Object.assign({} as Record<string, unknown>, request, { model, encoding_format: request.encoding_format ?? 'float' });
 }
 
 export async function createEmbeddings(client: OpenAI, body: Record<string, unknown>, signal: AbortSignal, errors: ErrorContext): Promise<EmbeddingResponse> {

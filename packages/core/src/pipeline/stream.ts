@@ -128,32 +128,35 @@ export function* completionAsChunks(
   completion: ChatCompletion,
   options: { includeUsage?: boolean; chunkChars?: number } = {},
 ): Generator<ChatCompletionChunk, void, undefined> {
+  // Each chunk is built by chunkOf, not as `{ ...base, choices }`: on Node 20 a leading-spread
+  // copy given new keys outlives young-generation collections (docs/performance.md).
   const base = { id: completion.id, object: 'chat.completion.chunk' as const, created: completion.created, model: completion.model };
   const size = options.chunkChars && options.chunkChars > 0 ? options.chunkChars : Infinity;
   for (const choice of completion.choices) {
     const m = choice.message;
-    yield { ...base, choices: [{ index: choice.index, delta: { role: 'assistant', content: '' }, finish_reason: null }] };
-    if (m.reasoning_content) yield { ...base, choices: [{ index: choice.index, delta: { reasoning_content: m.reasoning_content }, finish_reason: null }] };
+    yield chunkOf(base, [{ index: choice.index, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
+    if (m.reasoning_content) yield chunkOf(base, [{ index: choice.index, delta: { reasoning_content: m.reasoning_content }, finish_reason: null }]);
     const text = m.content ?? '';
     for (let i = 0; i < text.length; i += size) {
-      yield { ...base, choices: [{ index: choice.index, delta: { content: text.slice(i, i + size) }, finish_reason: null }] };
+      yield chunkOf(base, [{ index: choice.index, delta: { content: text.slice(i, i + size) }, finish_reason: null }]);
     }
-    if (m.refusal) yield { ...base, choices: [{ index: choice.index, delta: { refusal: m.refusal }, finish_reason: null }] };
+    if (m.refusal) yield chunkOf(base, [{ index: choice.index, delta: { refusal: m.refusal }, finish_reason: null }]);
     if (m.tool_calls?.length) {
-      yield {
-        ...base,
-        choices: [
-          {
-            index: choice.index,
-            delta: { tool_calls: m.tool_calls.map((t, i) => ({ index: i, id: t.id, type: 'function' as const, function: { name: t.function.name, arguments: t.function.arguments } })) },
-            finish_reason: null,
-          },
-        ],
-      };
+      yield chunkOf(base, [
+        {
+          index: choice.index,
+          delta: { tool_calls: m.tool_calls.map((t, i) => ({ index: i, id: t.id, type: 'function' as const, function: { name: t.function.name, arguments: t.function.arguments } })) },
+          finish_reason: null,
+        },
+      ]);
     }
-    yield { ...base, choices: [{ index: choice.index, delta: {}, finish_reason: choice.finish_reason }] };
+    yield chunkOf(base, [{ index: choice.index, delta: {}, finish_reason: choice.finish_reason }]);
   }
-  if (options.includeUsage && completion.usage) yield { ...base, choices: [], usage: completion.usage };
+  if (options.includeUsage && completion.usage) yield { id: base.id, object: base.object, created: base.created, model: base.model, choices: [], usage: completion.usage };
+}
+
+function chunkOf(base: Omit<ChatCompletionChunk, 'choices' | 'usage'>, choices: ChatCompletionChunk['choices']): ChatCompletionChunk {
+  return { id: base.id, object: base.object, created: base.created, model: base.model, choices };
 }
 
 export async function* iterate<T>(items: Iterable<T>): AsyncGenerator<T, void, undefined> {

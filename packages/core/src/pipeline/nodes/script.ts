@@ -58,7 +58,7 @@ function contextFor(ctx: NodeContext<ScriptParams, ScriptState>): Record<string,
     metadata: scope.metadata() ?? {},
     headers,
     key: p ? { id: p.id, method: p.method, projectId: p.projectId ?? null, role: p.role ?? null, scopes: p.scopes, attributes: p.attributes ?? {} } : null,
-    user: { ...(input.user ?? {}), id: scope.lookup('user', ['id']) ?? null },
+    user: Object.assign({}, input.user, { id: scope.lookup('user', ['id']) ?? null }),
     time: scope.lookup('time', []),
   };
 }

@@ -80,7 +80,7 @@ export const targetNode: NodeTypeDefinition<TargetParams, TargetState> = {
     const s = ctx.state;
     const target = refFor(ctx);
     ctx.decide(s.decision ?? `${target.provider}/${target.model}`);
-    const body = s.overrides ? ({ ...ctx.body, ...s.overrides } as typeof ctx.body) : ctx.body;
+    const body = s.overrides ? (Object.assign({}, ctx.body, s.overrides) as typeof ctx.body) : ctx.body;
     const call: TargetCall = {
       kind: ctx.kind,
       stream: ctx.stream,

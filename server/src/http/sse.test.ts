@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { journalsWritten, writeAtTurnEnd } from '../journal/journal-turn';
 import { SseWriter } from './sse';
 
 /** A response that records its writes; `full` makes write() report a full socket buffer. */
@@ -117,5 +118,30 @@ describe('SseWriter', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+});
+
+describe('SseWriter and the journal', () => {
+  it('sends nothing, the end included, before the journal records of the turn are written', async () => {
+    const { res, sse } = writer();
+    sse.open();
+    const seenByJournal: Array<{ writes: number; ended: string | undefined }> = [];
+    writeAtTurnEnd({ writeBuffered: () => seenByJournal.push({ writes: res.writes.length, ended: res.ended }) });
+    sse.send({ n: 1 });
+    sse.send('[DONE]');
+    sse.end();
+    expect(res.ended).toBeUndefined();
+    await journalsWritten();
+    await nextTurn();
+    expect(seenByJournal).toEqual([{ writes: 0, ended: undefined }]);
+    expect(res.ended).toBe('data: {"n":1}\n\ndata: [DONE]\n\n');
+  });
+
+  it('writes at once when nothing is waiting to be journaled', async () => {
+    const { res, sse } = writer();
+    sse.open();
+    sse.send({ n: 2 });
+    sse.end();
+    expect(res.ended).toBe('data: {"n":2}\n\n');
   });
 });

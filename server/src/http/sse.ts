@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { journalsWritten } from '../journal/journal-turn';
 
 /**
  * Writes Server-Sent Events, waiting for the socket to drain so a slow client never makes us
@@ -13,6 +14,12 @@ export class SseWriter {
   /** Set while the socket's buffer is full: senders wait for it. */
   private draining: Promise<void> | undefined;
   private readonly flush = () => {
+    // Frames wait for journal records of this turn (the usage event before [DONE]): see journal-turn.ts.
+    const journal = journalsWritten();
+    if (journal) {
+      void journal.then(this.flush);
+      return;
+    }
     this.flushScheduled = false;
     if (this.pending === '' || this.closed) return;
     const frames = this.pending;
@@ -51,8 +58,13 @@ export class SseWriter {
     return this.draining;
   }
 
-  /** Ends the response, with what this turn still holds in the same write. */
+  /** Ends the response, with what this turn still holds in the same write (after this turn's journal records, see flush). */
   end(): void {
+    const journal = journalsWritten();
+    if (journal) {
+      void journal.then(() => this.end());
+      return;
+    }
     if (this.res.writableEnded) return;
     const frames = this.pending;
     this.pending = '';

@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, rmSync, unlinkSync, writeFileSync, writ
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '@switchyard/spec';
+import { writeAtTurnEnd, type TurnBuffered } from './journal-turn';
 
 /** Records per segment file before a new one is started (a written-out segment is deleted). */
 const SEGMENT_RECORDS = 5_000;
@@ -19,6 +20,8 @@ export interface JournalOwner {
 interface Segment {
   fd: number;
   file: string;
+  /** Lines appended this turn and not yet written (see journal-turn.ts). */
+  buffered: string;
   /** Records appended and not yet stored in the database. */
   pending: number;
   appended: number;
@@ -26,13 +29,14 @@ interface Segment {
 
 /**
  * Records a gateway has accepted and not yet stored, on local disk (usage events; charges decided
- * against credit leases). Every record is appended (one write, before the answer leaves) to the
- * current segment file of this process's folder; once the database has it, it is let go, and a
- * segment with nothing pending is deleted. A process killed (kill -9, OOM) leaves its folder
- * behind, and journal-recovery.ts hands what it holds to a survivor. The write goes to the
+ * against credit leases). Every record is appended to the current segment file of this process's
+ * folder: the records of one event-loop turn in one write at the end of the turn, before the
+ * answers that depend on them leave (journal-turn.ts). Once the database has a record, it is let
+ * go, and a segment with nothing pending is deleted. A process killed (kill -9, OOM) leaves its
+ * folder behind, and journal-recovery.ts hands what it holds to a survivor. The write goes to the
  * operating system without fsync: it survives the process dying, not the machine losing power.
  */
-export class LocalJournal<T extends object> {
+export class LocalJournal<T extends object> implements TurnBuffered {
   /** Folders this process has open (several gateways may run in one process, e.g. tests). */
   private static readonly openHere = new Set<string>();
 
@@ -44,6 +48,8 @@ export class LocalJournal<T extends object> {
   private sealed: Segment[] = [];
   private seq = 0;
   private readonly segmentOf = new WeakMap<T, Segment>();
+  /** Segments holding buffered lines, in the order they were appended to. */
+  private unwritten: Segment[] = [];
   private closed = false;
 
   private constructor(
@@ -63,15 +69,34 @@ export class LocalJournal<T extends object> {
     return new LocalJournal<T>(dir, logger);
   }
 
+  /** Buffers the record; it is written at the end of this turn (or by `writeBuffered`). */
   append(record: T): void {
     if (this.closed) return;
     const segment = this.current;
-    writeSync(segment.fd, JSON.stringify(record) + '\n');
+    if (segment.buffered === '') this.unwritten.push(segment);
+    segment.buffered += JSON.stringify(record) + '\n';
+    writeAtTurnEnd(this);
     segment.pending++;
     this.segmentOf.set(record, segment);
     if (++segment.appended >= SEGMENT_RECORDS) {
       this.sealed.push(segment);
       this.current = this.openSegment();
+    }
+  }
+
+  /** Writes the buffered records, one write per segment. A failed write is logged; the records stay in memory for the database. */
+  writeBuffered(): void {
+    const segments = this.unwritten;
+    if (segments.length === 0) return;
+    this.unwritten = [];
+    for (const segment of segments) {
+      const text = segment.buffered;
+      segment.buffered = '';
+      try {
+        writeSync(segment.fd, text);
+      } catch (err) {
+        this.logger.error({ err: (err as Error).message, file: segment.file }, 'journal: could not write records to local disk; a crash before they are stored would lose them');
+      }
     }
   }
 
@@ -94,6 +119,7 @@ export class LocalJournal<T extends object> {
   /** Records not stored (e.g. the database stayed down) stay on disk for recovery; otherwise the folder goes. */
   close(): void {
     if (this.closed) return;
+    this.writeBuffered();
     this.closed = true;
     LocalJournal.openHere.delete(path.resolve(this.dir));
     const segments = [...this.sealed, this.current];
@@ -105,10 +131,11 @@ export class LocalJournal<T extends object> {
 
   private openSegment(): Segment {
     const file = path.join(this.dir, `segment-${String(this.seq++).padStart(6, '0')}.jsonl`);
-    return { fd: openSync(file, 'a', 0o600), file, pending: 0, appended: 0 };
+    return { fd: openSync(file, 'a', 0o600), file, buffered: '', pending: 0, appended: 0 };
   }
 
   private removeSegment(segment: Segment): void {
+    if (segment.buffered !== '') this.writeBuffered();
     closeSync(segment.fd);
     try {
       unlinkSync(segment.file);

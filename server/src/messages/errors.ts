@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { GatewayError } from '@switchyard/core';
 import type { Logger } from '@switchyard/spec';
 import { toGatewayError } from '../http/errors';
+import { sendJson } from '../http/v1/v1-call';
 import type { AnthropicErrorBody, AnthropicErrorType } from './types';
 
 export interface AnthropicError {
@@ -57,7 +58,7 @@ export function sendAnthropicError(res: Response, err: unknown): void {
   if (res.headersSent) return;
   const out = toAnthropicError(err, res.locals.requestId ?? null);
   if (out.retryAfterMs !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(out.retryAfterMs / 1000))));
-  res.status(out.status).json(out.body);
+  sendJson(res, out.status, out.body);
 }
 
 /**

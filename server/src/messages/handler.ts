@@ -6,6 +6,7 @@ import type { GatewayHooks } from '../dispatch/hooks';
 import { authenticate } from '../http/authenticate';
 import { abortOnDisconnect } from '../http/request-context';
 import { failTracked, startTracking } from '../http/v1/tracking';
+import { sendJson } from '../http/v1/v1-call';
 import { convertRequest } from './convert-request';
 import { convertResponse } from './convert-response';
 import { anthropicErrorHandler } from './errors';
@@ -57,7 +58,8 @@ function messagesHandler(deps: MessagesRouteDeps): RequestHandler {
     }
     if (result.kind === 'json') {
       tracker.finish(200); // reported (journaled) before it is sent
-      res.set(headers).json(convertResponse(result.body));
+      res.set(headers);
+      sendJson(res, 200, convertResponse(result.body));
       return;
     }
     await relayAnthropicStream(res, result.stream, signal, tracker, { model: request.model, keepaliveMs, headers });

@@ -6,6 +6,7 @@ import type { Logger } from '@switchyard/spec';
 import { openDatabase, type Db } from '../db/connect';
 import { readJournal as readLocalJournal, writerGone } from '../journal/journal-recovery';
 import { LocalJournal, type JournalOwner } from '../journal/local-journal';
+import { journalsWritten } from '../journal/journal-turn';
 import type { UsageEvent } from './usage-event';
 import { recoverJournals } from './usage-journal-recovery';
 
@@ -34,11 +35,16 @@ afterEach(() => rmSync(base, { recursive: true, force: true }));
 const segments = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
 
 describe('LocalJournal of usage events', () => {
-  it('keeps each accepted event on disk until it is stored, then lets its segment go', () => {
+  it('writes the events of one turn together at its end, keeps them until stored, then lets their segment go', async () => {
     const journal = LocalJournal.open<UsageEvent>(base, 'gw_a', quiet);
     const events = Array.from({ length: 5_001 }, (_, i) => event(i));
     for (const e of events) journal.append(e);
+    expect(readJournal(journal.dir)).toHaveLength(0); // buffered until the turn ends
+    const written = journalsWritten();
+    expect(written).toBeInstanceOf(Promise);
+    await written;
     expect(readJournal(journal.dir)).toHaveLength(5_001);
+    expect(journalsWritten()).toBeUndefined(); // nothing buffered any more
     expect(segments(journal.dir)).toHaveLength(2); // the first sealed at 5,000 events
     journal.stored(events.slice(0, 4_999));
     expect(segments(journal.dir)).toHaveLength(2); // one event of the first segment still pending
@@ -58,9 +64,10 @@ describe('LocalJournal of usage events', () => {
     expect(readJournal(journal.dir).map((e) => e.requestId)).toEqual(['req_1', 'req_2']);
   });
 
-  it('reads back what was written, skipping a line cut short by a kill', () => {
+  it('reads back what was written, skipping a line cut short by a kill', async () => {
     const journal = LocalJournal.open<UsageEvent>(base, 'gw_c', quiet);
     journal.append(event(1));
+    await journalsWritten();
     appendFileSync(path.join(journal.dir, segments(journal.dir)[0]), '{"ts":17000,"requestId":"req_cu');
     expect(readJournal(journal.dir)).toEqual([event(1)]);
   });
@@ -89,6 +96,7 @@ describe('recoverJournals', () => {
   function orphan(name: string, events: UsageEvent[]): string {
     const journal = LocalJournal.open<UsageEvent>(path.join(base, 'journal'), name, quiet);
     for (const e of events) journal.append(e);
+    journal.writeBuffered(); // the turn ended before the kill
     writeFileSync(path.join(journal.dir, 'owner.json'), JSON.stringify({ instanceId: name, pid: 2 ** 22 + 4321, host: hostname(), startedAt: 0 }));
     return journal.dir;
   }
@@ -123,6 +131,7 @@ describe('recoverJournals', () => {
   it('leaves running gateways alone', async () => {
     const live = LocalJournal.open<UsageEvent>(path.join(base, 'journal'), 'gw_live', quiet); // this process: alive
     live.append(event(5));
+    await journalsWritten();
     const writer = new UsageWriter(db, new RollupState('gw_s3'));
     expect(await recoverJournals({ baseDir: path.join(base, 'journal'), instanceId: 'gw_s3', db, writer, logger: quiet })).toBe(0);
     expect(readJournal(live.dir)).toHaveLength(1);
@@ -142,7 +151,8 @@ describe('UsageRecorder with a journal', () => {
     };
     const recorder = new UsageRecorder(writer, { batchSize: 10, flushIntervalMs: 10_000, capacity: 100, logger: quiet, journal });
     recorder.record(event(1));
-    expect(readJournal(journal.dir)).toHaveLength(1); // on disk before record returns
+    await journalsWritten(); // at the end of the turn, before any answer that waits for it
+    expect(readJournal(journal.dir)).toHaveLength(1);
     for (let i = 0; i < 8; i++) await recorder.flush().then(() => (recorder as unknown as { retryAt: number }).retryAt = 0);
     expect(recorder.status().dropped.write_failed).toBe(1);
     failing = false;

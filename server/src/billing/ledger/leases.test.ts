@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageBackends } from '../../../../test/support/backends';
 import { openTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import type { Db } from '../../db/connect';
+import { journalsWritten } from '../../journal/journal-turn';
 import { OWNER_FILE } from '../../journal/local-journal';
 import { addCredit } from './credits';
 import { chargeJournalDir, openChargeJournal, recoverCharges } from './charge-journal';
@@ -205,6 +206,7 @@ describe.each(await storageBackends())('credit leases (%s)', (backend) => {
       if (!r.ok) throw new Error('not reserved');
       decided.push(killed.settle(r.lease, 100, facts(`k${i}`, 60 + i)).settlementId);
     }
+    await journalsWritten(); // the turn ended (and the answers left) before the kill
     // The process is gone: its journal folder names a pid that does not run.
     const folder = path.join(chargeJournalDir(journalRoot), owner);
     const ownerFile = path.join(folder, OWNER_FILE);

@@ -21,6 +21,14 @@ import { runSoakBench } from './soak';
 const DURATION_C1 = Number(process.env.BENCH_DURATION_C1_MS ?? 4000);
 const DURATION_C32 = Number(process.env.BENCH_DURATION_C32_MS ?? 6000);
 const WARMUP_MS = 1500;
+/**
+ * Before its first measured run, each process serves this long at concurrency 32 (half JSON, half
+ * streams): its JIT compiler warms up, as a server's does in its first seconds of traffic. A
+ * gateway's code is much larger than a bare proxy's, and measured cold (the 1.5 s warm-up alone)
+ * its concurrency-1 runs timed mostly the compiler: p50 2.3 ms in the first 4 s of load, 1.06 ms
+ * from 12 s on (cpu-per-request.ts, RUNS=5, C=1).
+ */
+const STARTUP_WARMUP_MS = Number(process.env.BENCH_STARTUP_WARMUP_MS ?? 10_000);
 
 const BARE = 'bare Node.js proxy';
 const SDK_PROXY = 'bare proxy, official SDK';
@@ -62,6 +70,14 @@ async function main() {
     let fullAnswered = 0;
     let holdsAnswered = 0;
     const rows: Row[] = [];
+    for (const t of targets) {
+      for (const stream of [false, true]) {
+        const warm = await runLoad({ url: t.url, path: '/chat/completions', body: chatBody(stream), headers: t.headers, concurrency: 32, stream, durationMs: STARTUP_WARMUP_MS / 2 });
+        if (warm.errors > 0) throw new Error(`${t.name} start-up warm-up: ${warm.errors} failed requests`);
+        if (t.name === FULL) fullAnswered += warm.requests;
+        if (t.name === FULL_HOLDS) holdsAnswered += warm.requests;
+      }
+    }
     for (const stream of [false, true]) {
       for (const concurrency of [1, 32]) {
         const scenario = `${stream ? 'stream' : 'json'} c=${concurrency}`;

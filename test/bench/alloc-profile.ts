@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chatBody } from './bench-config';
 import { startChild } from './child';
 import { runLoad } from './load';
-import { packageOf } from './profile-report';
+import { isOwnCode, packageOf } from './profile-report';
 import { startTarget } from './target';
 
 /**
@@ -55,7 +55,6 @@ try {
   await upstream.stop();
 }
 
-const OWN = /\/(server|packages|plugins)\/|\/test\/bench\/dist\//;
 const byFunction = new Map<string, number>();
 const byPackage = new Map<string, number>();
 const byOwn = new Map<string, number>();
@@ -65,7 +64,7 @@ const frameName = (f: AllocNode['callFrame']) => `${f.functionName || '(anonymou
 
 function walk(node: AllocNode, own: string): void {
   const f = node.callFrame;
-  const nearest = OWN.test(f.url) ? frameName(f) : own;
+  const nearest = isOwnCode(f.url) ? frameName(f) : own;
   if (node.selfSize > 0) {
     total += node.selfSize;
     add(byFunction, frameName(f), node.selfSize);

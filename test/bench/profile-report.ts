@@ -48,6 +48,11 @@ const LAYERS: [string, (f: CallFrame) => boolean][] = [
 
 const OWN = /\/(server|packages|plugins)\/|\/test\/bench\/dist\//;
 
+/** Whether a frame's script is the project's own code (sources or the compiled build), not a dependency. */
+export function isOwnCode(url: string): boolean {
+  return OWN.test(url) && !url.includes('node_modules');
+}
+
 export function packageOf(url: string): string {
   if (!url) return '(native)';
   const dep = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url);
@@ -88,7 +93,7 @@ export function analyzeProfile(profile: CpuProfile, options: { windowMs?: number
     for (let id: number | undefined = profile.samples[i]; id !== undefined; id = parent.get(id)) stack.push(byId.get(id)!.callFrame);
     add(packages, packageOf(stack[0].url), dt);
     add(layers, LAYERS.find(([, on]) => stack.some(on))?.[0] ?? 'the rest (node core, the gateway, other libraries)', dt);
-    const own = stack.find((f) => OWN.test(f.url) && !f.url.includes('node_modules'));
+    const own = stack.find((f) => isOwnCode(f.url));
     add(ownNearest, own ? `${own.functionName || '(anonymous)'} ${own.url.split('/').slice(-1)[0]}:${own.lineNumber + 1}` : `[no own frame] ${stack[0].functionName || '(anonymous)'}`, dt);
   }
   return { windowMs: total / 1000, packages: sorted(packages, total, limit), layers: sorted(layers, total, LAYERS.length + 1), ownNearest: sorted(ownNearest, total, limit) };

@@ -14,8 +14,8 @@ import { startTarget } from './target';
  * load after a warm-up, counting freed objects too; the report gives bytes allocated per request,
  * by package, by allocating function, and by the project's own function nearest the allocation
  * (as profile-report.ts does for time). Allocation drives the collector's work, on the main thread
- * and on V8's helper threads. ALLOC_MODE=promoted counts only what outlived the young generation
- * (see alloc-sampler.mjs). Settings as cpu-per-request.ts: TARGET, C, STREAM, DURATION_MS,
+ * and on V8's helper threads. ALLOC_MODE=promoted counts only what outlived the young generation,
+ * ALLOC_MODE=retained only what is alive when the profile stops (see alloc-sampler.mjs). Settings as cpu-per-request.ts: TARGET, C, STREAM, DURATION_MS,
  * GATEWAY_ENV.
  */
 interface AllocNode {

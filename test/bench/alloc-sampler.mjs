@@ -5,7 +5,6 @@
 // freed, so the profile holds what outlived them (promoted to the old generation, whose
 // collections then have to mark it); ALLOC_MODE=retained holds only what is alive at the stop.
 import { writeFileSync } from 'node:fs';
-import { writeHeapSnapshot } from 'node:v8';
 import { Session } from 'node:inspector';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 
@@ -13,12 +12,6 @@ const session = new Session();
 session.connect();
 let sampling = false;
 process.on('SIGUSR2', () => {
-  if (process.env.ALLOC_MODE === 'snapshot') {
-    // A heap snapshot in the middle of the load (written by a forced full collection first).
-    writeHeapSnapshot(process.env.ALLOC_PROFILE_FILE);
-    process.stdout.write('ALLOC_PROFILE_WRITTEN\n');
-    return;
-  }
   if (!sampling) {
     sampling = true;
     const mode = process.env.ALLOC_MODE ?? 'all';

@@ -157,17 +157,8 @@ async function settleAttempt(deps: HookDeps, start: AttemptStart, token: Attempt
   const plain = deps.rules.base();
   const cost = token.price ? plain.charge(used.input, context(start, token.price.cost, token.payer ?? '')) : 0;
   const card = token.price?.price ?? {};
-  const result: AttemptBilling = {
-    mode: base.mode,
-    payer: base.payer,
-    priced: base.priced,
-    costMicroUsd: cost,
-    chargedMicroCredits: 0,
-    collectedMicroCredits: 0,
-    reservedMicroCredits: base.reservedMicroCredits,
-    usage: used.input.usage,
-    usageCountedLocally: used.countedLocally,
-  };
+  // Object.assign, not a leading spread given new keys: Node 20 keeps those past young collections (docs/performance.md).
+  const result: AttemptBilling = Object.assign({}, base, { costMicroUsd: cost, usage: used.input.usage, usageCountedLocally: used.countedLocally });
 
   let spent: number;
   let spendAfter: Map<string, number>;

@@ -101,17 +101,18 @@ export class GatewayMetrics implements CircuitStateReporter {
       const upstream = s.attempts.reduce((t, a) => t + a.latencyMs, 0);
       this.overhead.observe({ endpoint: s.endpoint }, Math.max(0, s.latencyMs - upstream) / 1000);
     }
-    // Label sets written out, not `{ ...labels, type }`: see tokenLabels.
+    // Label sets written out, not `{ ...labels, type }`: on Node 20 a leading-spread copy given
+    // new keys outlives young-generation collections (docs/performance.md).
     for (const a of s.attempts) {
       this.attempts.inc({ provider: a.providerId, model: a.modelId, status_class: statusClass(a.status) });
       if (a.status !== 200) this.upstreamErrors.inc({ provider: a.providerId, model: a.modelId, type: a.errorType ?? 'unknown' });
     }
     if (event) {
       const labels = { provider, model };
-      if (event.promptTokens) this.tokens.inc(tokenLabels(provider, model, 'prompt'), event.promptTokens);
-      if (event.completionTokens) this.tokens.inc(tokenLabels(provider, model, 'completion'), event.completionTokens);
-      if (event.cachedTokens) this.tokens.inc(tokenLabels(provider, model, 'cached'), event.cachedTokens);
-      if (event.reasoningTokens) this.tokens.inc(tokenLabels(provider, model, 'reasoning'), event.reasoningTokens);
+      if (event.promptTokens) this.tokens.inc({ provider, model, type: 'prompt' }, event.promptTokens);
+      if (event.completionTokens) this.tokens.inc({ provider, model, type: 'completion' }, event.completionTokens);
+      if (event.cachedTokens) this.tokens.inc({ provider, model, type: 'cached' }, event.cachedTokens);
+      if (event.reasoningTokens) this.tokens.inc({ provider, model, type: 'reasoning' }, event.reasoningTokens);
       if (event.images) this.images.inc(labels, event.images);
       if (event.costMicros) this.cost.inc(labels, event.costMicros / 1e6);
       if (event.creditsMicros) this.charged.inc(labels, event.creditsMicros / 1e6);
@@ -129,13 +130,4 @@ export class GatewayMetrics implements CircuitStateReporter {
   expose(): string {
     return this.registry.expose();
   }
-}
-
-/**
- * A token counter's labels as one literal. On Node 20 an object made by a leading spread and then
- * given new keys (`{ ...labels, type }`) outlives young-generation collections, so per-request
- * label sets are written out (docs/performance.md).
- */
-function tokenLabels(provider: string, model: string, type: string): { provider: string; model: string; type: string } {
-  return { provider, model, type };
 }

@@ -57,6 +57,39 @@ describe('UsageRecorder', () => {
     await r.close();
   });
 
+  it('leaves events that arrive during a write for the next flush instead of chasing them with small batches', async () => {
+    const w = new FakeWriter();
+    const r = new UsageRecorder(w, { batchSize: 500, flushIntervalMs: 60_000, capacity: 10_000, logger: logger().logger });
+    let open!: () => void;
+    w.gate = new Promise((resolve) => (open = resolve));
+    for (let i = 0; i < 3; i++) r.record(event(i));
+    const first = r.flush();
+    for (let i = 3; i < 5; i++) r.record(event(i)); // arrive while the first write waits on the database
+    open();
+    await first;
+    expect(w.batches.map((b) => b.length)).toEqual([3]);
+    expect(r.status().depth).toBe(2);
+    await r.flush();
+    expect(w.batches.map((b) => b.length)).toEqual([3, 2]);
+    await r.close();
+  });
+
+  it('starts the next write at once when a full batch arrived during a write', async () => {
+    const w = new FakeWriter();
+    const r = new UsageRecorder(w, { batchSize: 4, flushIntervalMs: 60_000, capacity: 10_000, logger: logger().logger });
+    let open!: () => void;
+    w.gate = new Promise((resolve) => (open = resolve));
+    r.record(event(0));
+    void r.flush();
+    for (let i = 1; i < 6; i++) r.record(event(i));
+    open();
+    // The next flush (no 60 s timer wait) owes the five queued during the first: a full batch, then the rest.
+    await waitFor(() => w.written.length === 6);
+    expect(w.batches.map((b) => b.length)).toEqual([1, 4, 1]);
+    await r.close();
+    expect(w.written).toEqual(Array.from({ length: 6 }, (_, i) => `req_${i}`));
+  });
+
   it('drops beyond its capacity under overload, counts the drops and logs them rate-limited', async () => {
     const w = new FakeWriter();
     let release!: () => void;

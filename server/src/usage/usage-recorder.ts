@@ -82,21 +82,26 @@ export class UsageRecorder {
     }
     this.options.journal?.append(event);
     this.queue.push(event);
-    if (this.queue.length >= this.options.batchSize && !this.kicked && !this.flushing) {
-      this.kicked = true;
-      setImmediate(() => {
-        this.kicked = false;
-        void this.flush();
-      });
-    }
+    if (this.queue.length >= this.options.batchSize && !this.flushing) this.kick();
   }
 
   /** Writes what is queued, batch after batch; concurrent calls share the run in progress. */
   flush(): Promise<void> {
     this.flushing ??= this.writeQueued().finally(() => {
       this.flushing = undefined;
+      // A full batch that arrived during the write need not wait for the timer.
+      if (this.queue.length >= this.options.batchSize) this.kick();
     });
     return this.flushing;
+  }
+
+  private kick(): void {
+    if (this.kicked || this.closed) return;
+    this.kicked = true;
+    setImmediate(() => {
+      this.kicked = false;
+      void this.flush();
+    });
   }
 
   /**
@@ -122,6 +127,8 @@ export class UsageRecorder {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.closed = true;
+    // A flush under way writes only what it owed at its start; the tries below are for the rest.
+    await this.flushing;
     for (let i = 0; i < 3 && this.queue.length > 0; i++) {
       this.retryAt = 0;
       await this.flush();
@@ -139,10 +146,17 @@ export class UsageRecorder {
     return { depth: this.queue.length, capacity: this.options.capacity, ...this.counters, dropped: { ...this.counters.dropped } };
   }
 
+  /**
+   * Writes the events queued when it starts; those that arrive meanwhile wait for the next flush.
+   * Looping until the queue is empty would chase the traffic: under steady load a few events
+   * arrive during every write, and the recorder wrote a transaction of a handful of events every
+   * few milliseconds (about 240 a second at 1,450 requests/s) instead of one per interval.
+   */
   private async writeQueued(): Promise<void> {
-    while (this.queue.length > 0 && Date.now() >= this.retryAt) {
+    let owed = this.queue.length;
+    while (owed > 0 && Date.now() >= this.retryAt) {
       // The batch stays in the queue while it is written, so the capacity bounds memory.
-      const batch = this.queue.slice(0, this.options.batchSize);
+      const batch = this.queue.slice(0, Math.min(this.options.batchSize, owed));
       try {
         await this.writer.write(batch);
       } catch (err) {
@@ -150,6 +164,7 @@ export class UsageRecorder {
         return;
       }
       this.queue.splice(0, batch.length);
+      owed -= batch.length;
       this.options.journal?.stored(batch);
       this.failuresInARow = 0;
       this.counters.written += batch.length;

@@ -40,6 +40,15 @@ describe.each(await storageBackends())('group commit (%s)', (backend) => {
     return { count: () => begins, stop: () => db.removeListener('query', onQuery) };
   }
 
+  it('commits units submitted in the same turn in one transaction, the first included', async () => {
+    const gc = new GroupCommit(db, oneAfterAnother);
+    const seen = countTransactions();
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => gc.submit(`k${i}`, async () => i)));
+    seen.stop();
+    expect(results).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    expect(seen.count()).toBe(1);
+  });
+
   it('commits units that arrive together in far fewer transactions, each with its own result', async () => {
     const gc = new GroupCommit(db, oneAfterAnother);
     const seen = countTransactions();

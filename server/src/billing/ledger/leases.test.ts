@@ -10,7 +10,7 @@ import { OWNER_FILE } from '../../journal/local-journal';
 import { addCredit } from './credits';
 import { chargeJournalDir, openChargeJournal, recoverCharges } from './charge-journal';
 import type { LeaseChargeInput } from './lease-ops';
-import { LeaseBook, MAX_PENDING_CHARGES, type LeaseSizing } from './leases';
+import { CHARGE_WINDOW_MAX, CHARGE_WINDOW_MS, LeaseBook, MAX_PENDING_CHARGES, type LeaseSizing } from './leases';
 import { createLedgerWriter, type LedgerOp, type LedgerWriter } from './ledger-batch';
 import { audit, getAccount } from './queries';
 import { releaseExpiredHolds } from './reconcile';
@@ -72,6 +72,56 @@ describe.each(await storageBackends())('credit leases (%s)', (backend) => {
     await leases.close();
     expect(await getAccount(db, payer)).toMatchObject({ balance: 9_700, held: 0 });
     expect(await holdsOf(payer)).toEqual([expect.objectContaining({ amount: 0, status: 'released' })]);
+    await booksBalance();
+  });
+
+  it('sends the charges of one window to the database together, without waiting for a flush', async () => {
+    const payer = await funded(10_000);
+    const submitted: number[] = [];
+    let sent = 0;
+    const counting = {
+      submit: (key: string, op: LedgerOp) => {
+        if (op.kind === 'lease-charge') submitted.push(performance.now());
+        return ledger.submit(key, op).finally(() => (op.kind === 'lease-charge' ? sent++ : undefined));
+      },
+      drain: () => ledger.drain(),
+    } as unknown as LedgerWriter;
+    const leases = book({}, { ledger: counting });
+    const reserved = await Promise.all(Array.from({ length: 5 }, () => leases.reserve(payer, 10)));
+    const decidedAt = performance.now();
+    const charges = reserved.map((r, i) => (r.ok ? leases.settle(r.lease, 10, facts(`lw${n}_${i}`, 10)) : undefined)!);
+    await Promise.resolve();
+    expect(submitted).toHaveLength(0); // decided and journaled; the database waits for the window
+    await Promise.all(charges.map((c) => c.written));
+    expect(sent).toBe(5);
+    // All five left together, when the window closed.
+    expect(Math.max(...submitted) - Math.min(...submitted)).toBeLessThan(5);
+    expect(Math.min(...submitted) - decidedAt).toBeGreaterThanOrEqual(CHARGE_WINDOW_MS - 5);
+    await leases.close();
+    expect(await getAccount(db, payer)).toMatchObject({ balance: 9_950, held: 0 });
+    await booksBalance();
+  });
+
+  it('sends a full window at once', async () => {
+    const payer = await funded(10_000);
+    let submitted = 0;
+    const counting = {
+      submit: (key: string, op: LedgerOp) => {
+        if (op.kind === 'lease-charge') submitted++;
+        return ledger.submit(key, op);
+      },
+      drain: () => ledger.drain(),
+    } as unknown as LedgerWriter;
+    const leases = book({ size: 10_000 }, { ledger: counting });
+    for (let i = 0; i < CHARGE_WINDOW_MAX + 1; i++) {
+      const r = await leases.reserve(payer, 1);
+      if (r.ok) leases.settle(r.lease, 1, facts(`lf${n}_${i}`, 1));
+    }
+    await new Promise((r) => setImmediate(r));
+    expect(submitted).toBe(CHARGE_WINDOW_MAX); // the last one waits in the next window
+    await leases.close();
+    expect(submitted).toBe(CHARGE_WINDOW_MAX + 1);
+    expect(await getAccount(db, payer)).toMatchObject({ balance: 10_000 - CHARGE_WINDOW_MAX - 1, held: 0 });
     await booksBalance();
   });
 
@@ -162,8 +212,9 @@ describe.each(await storageBackends())('credit leases (%s)', (backend) => {
     const payer = await funded(100_000);
     // A database that takes charges only when told to.
     const held: Array<() => void> = [];
+    let holding = true;
     const slow = {
-      submit: (key: string, op: LedgerOp) => (op.kind === 'lease-charge' ? new Promise<void>((r) => held.push(r)).then(() => ledger.submit(key, op)) : ledger.submit(key, op)),
+      submit: (key: string, op: LedgerOp) => (op.kind === 'lease-charge' && holding ? new Promise<void>((r) => held.push(r)).then(() => ledger.submit(key, op)) : ledger.submit(key, op)),
       drain: () => ledger.drain(),
     } as unknown as LedgerWriter;
     const leases = new LeaseBook({ db, ledger: slow, logger: quiet, owner: `gw_slow_${n}`, sizing: () => ({ size: 100_000, idleMs: 60_000, ttlMs: 60_000 }) });
@@ -185,8 +236,9 @@ describe.each(await storageBackends())('credit leases (%s)', (backend) => {
     expect((await next).ok).toBe(true);
     for (const write of held.splice(0)) write();
     const r = await next;
+    // The release's charge is sent with its window (on close at the latest): no longer held back.
+    holding = false;
     if (r.ok) leases.release(r.lease, 1, { requestId: 'bp-last', attempt: 1, details, budgets: [], now: Date.now() });
-    for (const write of held.splice(0)) write();
     await leases.close();
     expect(await getAccount(db, payer)).toMatchObject({ balance: 100_000 - MAX_PENDING_CHARGES, held: 0 });
     await booksBalance();

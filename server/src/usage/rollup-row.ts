@@ -104,6 +104,13 @@ export function addEvent(row: RollupRow, e: UsageEvent): void {
   }
 }
 
+/** Adds the events another row counted (same measures, any family or grain). */
+export function mergeRow(row: RollupRow, other: RollupRow): void {
+  for (const c of SUM_COLUMNS) row.sums[c] += other.sums[c];
+  row.latency.merge(other.latency);
+  row.ttft.merge(other.ttft);
+}
+
 /** Column names of a family's tables, in the order `rowValues` gives them. */
 export function rowColumns(family: RollupFamily): string[] {
   return ['bucket', 'instance_id', ...family.dims, ...SUM_COLUMNS, 'latency_hist', 'ttft_hist'];

@@ -14,11 +14,13 @@ import { startTarget } from './target';
  * `npm start` runs it), `full` (the all-features gateway, gateway-full-process.ts), `sdk` (the
  * SDK floor, sdk-proxy.ts) or `bare` (the bare proxy). FULL=1 is the same as TARGET=full.
  * GATEWAY_ENV: a JSON object of extra environment for that process (e.g. {"BENCH_LEASES":"off"}).
+ * PROFILE_INTERVAL_US: the sampling interval (default 1000 us; 100 to see short stretches of
+ * work); LONG_MS: the shortest busy stretch the report lists (default 1 ms).
  */
 const dir = path.resolve(process.argv[2] ?? 'bench-profile');
 const target = process.env.FULL === '1' ? 'full' : (process.env.TARGET ?? 'plain');
 const stream = process.env.STREAM === '1';
-const profile = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+const profile = ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${Number(process.env.PROFILE_INTERVAL_US ?? 1000)}`];
 mkdirSync(dir, { recursive: true });
 const before = new Set(readdirSync(dir));
 
@@ -40,4 +42,4 @@ const written = readdirSync(dir)
   .map((f) => path.join(dir, f))
   .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
 if (written.length === 0) throw new Error(`no CPU profile was written to ${dir}`);
-process.stdout.write(`profile: ${written[0]}\n\n${reportFile(written[0], windowMs)}\n`);
+process.stdout.write(`profile: ${written[0]}\n\n${reportFile(written[0], windowMs, process.env.LONG_MS ? Number(process.env.LONG_MS) : undefined)}\n`);

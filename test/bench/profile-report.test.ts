@@ -46,6 +46,31 @@ describe('profile report', () => {
     expect(formatReport(report)).toContain('71.4%  node core');
   });
 
+  it('counts the long busy stretches between idle samples, each charged to the function that took most of it', () => {
+    const withIdle: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', ''), children: [2, 5, 7] },
+        { id: 2, callFrame: frame('handle', 'file:///app/server/src/http/v1/chat.ts'), children: [3] },
+        { id: 3, callFrame: frame('makeRequest', 'file:///app/node_modules/openai/client.mjs') },
+        { id: 5, callFrame: frame('(garbage collector)', '') },
+        { id: 7, callFrame: frame('(idle)', '') },
+      ],
+      startTime: 0,
+      endTime: 9_000,
+      // busy 3 ms (handle twice, GC once), idle, busy 1 ms, idle, busy 2 ms of GC
+      samples: [2, 3, 5, 7, 2, 7, 5, 5],
+      timeDeltas: [1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000],
+    };
+    const report = analyzeProfile(withIdle, { longMs: 2 });
+    expect(report.long.count).toBe(2);
+    expect(report.long.perSecond).toBeCloseTo(2 / 0.008);
+    expect(report.long.byFunction).toEqual([
+      { name: 'handle chat.ts:10', count: 1, maxMs: 3 },
+      { name: '[no own frame] (garbage collector)', count: 1, maxMs: 2 },
+    ]);
+    expect(formatReport(report)).toContain('Busy stretches of 2 ms or more: 2');
+  });
+
   it('names packages, node core and the workspaces', () => {
     expect(packageOf('file:///x/node_modules/@aws-sdk/client-bedrock-runtime/dist/index.js')).toBe('@aws-sdk/client-bedrock-runtime');
     expect(packageOf('node:internal/streams/readable')).toBe('node core');

@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
  *   on their stack (what the gateway's own code cannot make cheaper), GC and idle;
  * - by the project's own function nearest the top of each sample's stack, so that time spent in
  *   a library on the gateway's behalf is charged to the gateway function that asked for it.
+ * - the long stretches of work: runs of consecutive busy (not idle) samples of at least
+ *   `longMs`, each charged to the function (as above) that took most of it. At concurrency 1 a
+ *   request that arrives during such a stretch waits for its end, so they make the p99.
  * Only the last `windowMs` of the profile are read (the load, not the start-up).
  */
 
@@ -30,11 +33,22 @@ export interface Share {
   share: number;
 }
 
+export interface LongStretches {
+  /** Busy stretches this long or longer are counted (ms). */
+  longMs: number;
+  count: number;
+  /** Per second of the window. */
+  perSecond: number;
+  /** By the function that took most of each stretch: how many, and the longest (ms). */
+  byFunction: Array<{ name: string; count: number; maxMs: number }>;
+}
+
 export interface ProfileReport {
   windowMs: number;
   packages: Share[];
   layers: Share[];
   ownNearest: Share[];
+  long: LongStretches;
 }
 
 /** Stack layers, checked in this order: a sample is charged to the first one found on its stack. */
@@ -71,7 +85,8 @@ function sorted(map: Map<string, number>, total: number, limit: number): Share[]
     .map(([name, t]) => ({ name, share: total > 0 ? t / total : 0 }));
 }
 
-export function analyzeProfile(profile: CpuProfile, options: { windowMs?: number; limit?: number } = {}): ProfileReport {
+export function analyzeProfile(profile: CpuProfile, options: { windowMs?: number; limit?: number; longMs?: number } = {}): ProfileReport {
+  const longMs = options.longMs ?? 1;
   const limit = options.limit ?? 25;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -84,6 +99,23 @@ export function analyzeProfile(profile: CpuProfile, options: { windowMs?: number
   const add = (m: Map<string, number>, k: string, t: number) => m.set(k, (m.get(k) ?? 0) + t);
   let total = 0;
   let at = profile.startTime;
+  // The busy stretch in progress: its length (us) and time by function.
+  let stretch = 0;
+  let stretchBy = new Map<string, number>();
+  const long = new Map<string, { count: number; maxMs: number }>();
+  let longCount = 0;
+  const endStretch = () => {
+    if (stretch >= longMs * 1000) {
+      const name = [...stretchBy].sort((a, b) => b[1] - a[1])[0][0];
+      const entry = long.get(name) ?? { count: 0, maxMs: 0 };
+      entry.count++;
+      entry.maxMs = Math.max(entry.maxMs, stretch / 1000);
+      long.set(name, entry);
+      longCount++;
+    }
+    stretch = 0;
+    stretchBy = new Map();
+  };
   for (let i = 0; i < profile.samples.length; i++) {
     const dt = profile.timeDeltas[i] ?? 0;
     at += dt;
@@ -94,9 +126,28 @@ export function analyzeProfile(profile: CpuProfile, options: { windowMs?: number
     add(packages, packageOf(stack[0].url), dt);
     add(layers, LAYERS.find(([, on]) => stack.some(on))?.[0] ?? 'the rest (node core, the gateway, other libraries)', dt);
     const own = stack.find((f) => isOwnCode(f.url));
-    add(ownNearest, own ? `${own.functionName || '(anonymous)'} ${own.url.split('/').slice(-1)[0]}:${own.lineNumber + 1}` : `[no own frame] ${stack[0].functionName || '(anonymous)'}`, dt);
+    const nearest = own ? `${own.functionName || '(anonymous)'} ${own.url.split('/').slice(-1)[0]}:${own.lineNumber + 1}` : `[no own frame] ${stack[0].functionName || '(anonymous)'}`;
+    add(ownNearest, nearest, dt);
+    // A sample's delta is the time since the previous one: it belongs to the stretch this sample continues.
+    if (stack[0].functionName === '(idle)') endStretch();
+    else {
+      stretch += dt;
+      add(stretchBy, nearest, dt);
+    }
   }
-  return { windowMs: total / 1000, packages: sorted(packages, total, limit), layers: sorted(layers, total, LAYERS.length + 1), ownNearest: sorted(ownNearest, total, limit) };
+  endStretch();
+  const byFunction = [...long]
+    .sort((a, b) => b[1].count - a[1].count)
+    .slice(0, limit)
+    .map(([name, e]) => ({ name, count: e.count, maxMs: e.maxMs }));
+  const seconds = total / 1e6;
+  return {
+    windowMs: total / 1000,
+    packages: sorted(packages, total, limit),
+    layers: sorted(layers, total, LAYERS.length + 1),
+    ownNearest: sorted(ownNearest, total, limit),
+    long: { longMs, count: longCount, perSecond: seconds > 0 ? longCount / seconds : 0, byFunction },
+  };
 }
 
 export function formatReport(report: ProfileReport): string {
@@ -109,9 +160,12 @@ export function formatReport(report: ProfileReport): string {
     ...lines('By package (self time):', report.packages),
     '',
     ...lines('By the nearest own function on the stack:', report.ownNearest),
+    '',
+    `Busy stretches of ${report.long.longMs} ms or more: ${report.long.count} (${report.long.perSecond.toFixed(1)} a second), by the function that took most of each:`,
+    ...report.long.byFunction.map((f) => `${String(f.count).padStart(6)}  longest ${f.maxMs.toFixed(1).padStart(5)} ms  ${f.name}`),
   ].join('\n');
 }
 
-export function reportFile(file: string, windowMs?: number): string {
-  return formatReport(analyzeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, { windowMs }));
+export function reportFile(file: string, windowMs?: number, longMs?: number): string {
+  return formatReport(analyzeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, { windowMs, longMs }));
 }

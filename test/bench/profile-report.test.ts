@@ -47,14 +47,9 @@ describe('profile report', () => {
   });
 
   it('counts the long busy stretches between idle samples, each charged to the function that took most of it', () => {
+    // The profile above with an idle node under the root.
     const withIdle: CpuProfile = {
-      nodes: [
-        { id: 1, callFrame: frame('(root)', ''), children: [2, 5, 7] },
-        { id: 2, callFrame: frame('handle', 'file:///app/server/src/http/v1/chat.ts'), children: [3] },
-        { id: 3, callFrame: frame('makeRequest', 'file:///app/node_modules/openai/client.mjs') },
-        { id: 5, callFrame: frame('(garbage collector)', '') },
-        { id: 7, callFrame: frame('(idle)', '') },
-      ],
+      nodes: [{ ...profile.nodes[0], children: [2, 5, 6, 7] }, ...profile.nodes.slice(1), { id: 7, callFrame: frame('(idle)', '') }],
       startTime: 0,
       endTime: 9_000,
       // busy 3 ms (handle twice, GC once), idle, busy 1 ms, idle, busy 2 ms of GC

@@ -24,6 +24,12 @@ class FakeWriter implements BatchWriter {
     }
     this.batches.push([...events]);
   }
+  /** Holds every write until the returned function is called. */
+  hold(): () => void {
+    let open!: () => void;
+    this.gate = new Promise((resolve) => (open = resolve));
+    return open;
+  }
   get written() {
     return this.batches.flat().map((e) => e.requestId);
   }
@@ -60,8 +66,7 @@ describe('UsageRecorder', () => {
   it('leaves events that arrive during a write for the next flush instead of chasing them with small batches', async () => {
     const w = new FakeWriter();
     const r = new UsageRecorder(w, { batchSize: 500, flushIntervalMs: 60_000, capacity: 10_000, logger: logger().logger });
-    let open!: () => void;
-    w.gate = new Promise((resolve) => (open = resolve));
+    const open = w.hold();
     for (let i = 0; i < 3; i++) r.record(event(i));
     const first = r.flush();
     for (let i = 3; i < 5; i++) r.record(event(i)); // arrive while the first write waits on the database
@@ -77,8 +82,7 @@ describe('UsageRecorder', () => {
   it('starts the next write at once when a full batch arrived during a write', async () => {
     const w = new FakeWriter();
     const r = new UsageRecorder(w, { batchSize: 4, flushIntervalMs: 60_000, capacity: 10_000, logger: logger().logger });
-    let open!: () => void;
-    w.gate = new Promise((resolve) => (open = resolve));
+    const open = w.hold();
     r.record(event(0));
     void r.flush();
     for (let i = 1; i < 6; i++) r.record(event(i));

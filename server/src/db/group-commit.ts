@@ -27,9 +27,9 @@ interface Pending<Item, Result> {
 /**
  * Group commit: items submitted while a transaction is committing wait, and then all go into the
  * next transaction together. The first item waits for nothing but the microtasks already queued
- * (a lone request pays for one transaction, as before); under load, one transaction (one fsync on SQLite, one round of row locks on
- * PostgreSQL, and set-based statements in `apply`) serves a whole batch instead of every request
- * paying for its own.
+ * (a lone request pays for one transaction, as before); under load, one transaction (one fsync on
+ * SQLite, one round of row locks on PostgreSQL, and set-based statements in `apply`) serves a
+ * whole batch instead of every request paying for its own.
  *
  * Items are sorted by key within a batch (same-key items keep their submission order), so two
  * instances' batches lock rows in the same order. When a batch fails (one bad item, a deadlock),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addEvent, bucketOf, emptyRow, FAMILIES, GRAINS, rowKey, type RollupRow } from './rollup-row';
+import { addEvent, bucketOf, dimensionValues, emptyRow, FAMILIES, GRAINS, rowKey, type RollupRow } from './rollup-row';
 import { RollupState } from './rollup-state';
 import type { UsageEvent } from './usage-event';
 
@@ -48,8 +48,8 @@ function eventByEvent(events: UsageEvent[], instanceId: string) {
     GRAINS.map((g) => {
       const rows = new Map<string, RollupRow>();
       for (const e of events) {
-        const all: Record<string, string> = { endpoint: e.endpoint, provider_id: e.providerId ?? '', model_id: e.modelId ?? '', pipeline_id: e.pipelineId ?? '', key_id: e.keyId ?? '', user_id: e.userId ?? '', project_id: e.projectId ?? '' };
-        const dims = f.dims.map((d) => all[d]);
+        const values = dimensionValues(e);
+        const dims = f.dims.map((d) => values[d]);
         const bucket = bucketOf(e.ts, g);
         const key = rowKey(bucket, dims);
         if (!rows.has(key)) rows.set(key, emptyRow(f, g, bucket, instanceId, dims));

@@ -16,7 +16,9 @@ class FakeWriter implements BatchWriter {
   batches: UsageEvent[][] = [];
   failNext = 0;
   gate?: Promise<void>;
+  calls = 0;
   async write(events: UsageEvent[]): Promise<void> {
+    this.calls++;
     await this.gate;
     if (this.failNext > 0) {
       this.failNext--;
@@ -92,6 +94,22 @@ describe('UsageRecorder', () => {
     expect(w.batches.map((b) => b.length)).toEqual([1, 4, 1]);
     await r.close();
     expect(w.written).toEqual(Array.from({ length: 6 }, (_, i) => `req_${i}`));
+  });
+
+  it('waits out the retry backoff after a failed write even with a full batch queued', async () => {
+    const w = new FakeWriter();
+    const r = new UsageRecorder(w, { batchSize: 2, flushIntervalMs: 60_000, capacity: 10_000, logger: logger().logger });
+    w.failNext = 1;
+    for (let i = 0; i < 3; i++) r.record(event(i));
+    await waitFor(() => w.calls === 1);
+    const flushes = vi.spyOn(r, 'flush');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Nothing tries again before the backoff, however full the queue: no write, and no busy loop of flushes.
+    expect(w.calls).toBe(1);
+    expect(flushes.mock.calls.length).toBeLessThanOrEqual(1);
+    expect(r.status()).toMatchObject({ depth: 3, failedWrites: 1 });
+    await r.close();
+    expect(w.written).toEqual(['req_0', 'req_1', 'req_2']);
   });
 
   it('drops beyond its capacity under overload, counts the drops and logs them rate-limited', async () => {

@@ -85,12 +85,12 @@ export class UsageRecorder {
     if (this.queue.length >= this.options.batchSize && !this.flushing) this.kick();
   }
 
-  /** Writes what is queued, batch after batch; concurrent calls share the run in progress. */
+  /** Writes what is queued now, batch after batch (see writeQueued); concurrent calls share the run in progress. */
   flush(): Promise<void> {
     this.flushing ??= this.writeQueued().finally(() => {
       this.flushing = undefined;
-      // A full batch that arrived during the write need not wait for the timer.
-      if (this.queue.length >= this.options.batchSize) this.kick();
+      // A full batch that arrived during the write need not wait for the timer (but does wait out a retry backoff).
+      if (this.queue.length >= this.options.batchSize && Date.now() >= this.retryAt) this.kick();
     });
     return this.flushing;
   }

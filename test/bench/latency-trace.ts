@@ -5,7 +5,8 @@ import { startTarget } from './target';
 
 /**
  * `node --no-node-snapshot --import tsx test/bench/latency-trace.ts`: times every request of a
- * concurrency-1 load on one process and says when the slow ones (above p99) started, and how they
+ * concurrency-1 load (or `C` connections, each sending its next request when the last is answered)
+ * on one process and says when the slow ones (above p99) started, and how they
  * fall within periods of 20, 50, 250 and 1,000 ms (or PERIODS, a JSON array): a background task
  * that runs every so often and delays the requests it overlaps shows up as slow requests bunched
  * in one part of its period. Found the credit-lease charge windows that way.
@@ -17,7 +18,8 @@ const upstream = await startChild('upstream-process.ts');
 const env = JSON.parse(process.env.GATEWAY_ENV ?? '{}') as Record<string, string>;
 const { child, key } = await startTarget(process.env.TARGET ?? 'full', upstream.url, env, JSON.parse(process.env.NODE_ARGS ?? '[]') as string[]);
 const url = new URL(child.url);
-const pool = new Pool(url.origin, { connections: 1 });
+const concurrency = Number(process.env.C ?? 1);
+const pool = new Pool(url.origin, { connections: concurrency });
 const body = JSON.stringify(chatBody(stream));
 const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
 
@@ -29,16 +31,22 @@ async function timedRequest(): Promise<number> {
   return performance.now() - started;
 }
 
-const warmUntil = performance.now() + Number(process.env.WARMUP_MS ?? 8000);
-while (performance.now() < warmUntil) await timedRequest();
+/** Keeps `concurrency` requests in flight until `until`, recording each (start relative to t0, latency) into `trace` when given. */
+async function load(until: number, t0: number, trace?: Array<{ at: number; ms: number }>): Promise<void> {
+  const worker = async () => {
+    while (performance.now() < until) {
+      const at = performance.now() - t0;
+      const ms = await timedRequest();
+      trace?.push({ at, ms });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
 
+await load(performance.now() + Number(process.env.WARMUP_MS ?? 8000), 0);
 const trace: Array<{ at: number; ms: number }> = [];
 const t0 = performance.now();
-const until = t0 + Number(process.env.DURATION_MS ?? 6000);
-while (performance.now() < until) {
-  const at = performance.now() - t0;
-  trace.push({ at, ms: await timedRequest() });
-}
+await load(t0 + Number(process.env.DURATION_MS ?? 6000), t0, trace);
 
 const sorted = trace.map((r) => r.ms).sort((a, b) => a - b);
 const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];

@@ -58,11 +58,14 @@ describe('UsageRecorder', () => {
     const w = new FakeWriter();
     const r = new UsageRecorder(w, { batchSize: 500, flushIntervalMs: 60_000, capacity: 100_000, logger: logger().logger });
     for (let i = 0; i < 1234; i++) r.record(event(i));
-    await waitFor(() => w.written.length === 1234); // reaching a full batch starts a write without waiting for the timer
+    // Reaching a full batch starts a write without waiting for the timer; the part batch left waits to fill up.
+    await waitFor(() => w.written.length === 1000);
+    expect(w.batches.map((b) => b.length)).toEqual([500, 500]);
+    expect(r.status()).toMatchObject({ depth: 234, written: 1000, batches: 2 });
+    await r.close();
     expect(w.batches.map((b) => b.length)).toEqual([500, 500, 234]);
     expect(w.written).toEqual(Array.from({ length: 1234 }, (_, i) => `req_${i}`));
     expect(r.status()).toMatchObject({ depth: 0, written: 1234, batches: 3, dropped: { queue_full: 0, write_failed: 0, shutdown: 0 } });
-    await r.close();
   });
 
   it('leaves events that arrive during a write for the next flush instead of chasing them with small batches', async () => {
@@ -89,10 +92,12 @@ describe('UsageRecorder', () => {
     void r.flush();
     for (let i = 1; i < 6; i++) r.record(event(i));
     open();
-    // The next flush (no 60 s timer wait) owes the five queued during the first: a full batch, then the rest.
-    await waitFor(() => w.written.length === 6);
-    expect(w.batches.map((b) => b.length)).toEqual([1, 4, 1]);
+    // The next flush goes without the 60 s timer: a full batch; the one left over waits to fill up (or for close).
+    await waitFor(() => w.written.length === 5);
+    expect(w.batches.map((b) => b.length)).toEqual([1, 4]);
+    expect(r.status().depth).toBe(1);
     await r.close();
+    expect(w.batches.map((b) => b.length)).toEqual([1, 4, 1]);
     expect(w.written).toEqual(Array.from({ length: 6 }, (_, i) => `req_${i}`));
   });
 
@@ -110,6 +115,27 @@ describe('UsageRecorder', () => {
     expect(r.status()).toMatchObject({ depth: 3, failedWrites: 1 });
     await r.close();
     expect(w.written).toEqual(['req_0', 'req_1', 'req_2']);
+  });
+
+  it('skips a timer tick that comes less than an interval after a write, so the events since wait to gather', async () => {
+    vi.useFakeTimers();
+    try {
+      const w = new FakeWriter();
+      const r = new UsageRecorder(w, { batchSize: 500, flushIntervalMs: 100, capacity: 10_000, logger: logger().logger });
+      r.start();
+      await vi.advanceTimersByTimeAsync(90);
+      for (let i = 0; i < 500; i++) r.record(event(i)); // a full batch: written at once, at 90 ms
+      await vi.advanceTimersByTimeAsync(1);
+      expect(w.batches.map((b) => b.length)).toEqual([500]);
+      r.record(event(500));
+      await vi.advanceTimersByTimeAsync(10); // the tick at 100 ms, 10 ms after the write: skipped
+      expect(w.batches).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(100); // the tick at 200 ms writes it
+      expect(w.batches.map((b) => b.length)).toEqual([500, 1]);
+      await r.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('drops beyond its capacity under overload, counts the drops and logs them rate-limited', async () => {

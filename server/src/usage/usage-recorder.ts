@@ -48,6 +48,8 @@ export class UsageRecorder {
   private flushing?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private kicked = false;
+  /** When the last full batch was written (see onTick). */
+  private lastFullBatchAt = -Infinity;
   private failuresInARow = 0;
   private retryAt = 0;
   private closed = false;
@@ -76,13 +78,14 @@ export class UsageRecorder {
   }
 
   /**
-   * The timer's flush, skipped when a write ended less than an interval ago: under load, full
-   * batches are written as they fill, and a tick right after one would write the handful of events
-   * that arrived since in a transaction of its own. So an event waits at most about two intervals.
+   * The timer's flush, skipped when a full batch was written less than an interval ago: under load,
+   * full batches are written as they fill, and a tick right after one would write the handful of
+   * events that arrived since in a transaction of its own. So an event waits at most about two
+   * intervals. A part batch written by the previous tick does not count: at low traffic every tick
+   * writes what it finds.
    */
   private onTick(): void {
-    const last = this.counters.lastWriteAt;
-    if (last !== null && Date.now() - last < this.options.flushIntervalMs) return;
+    if (Date.now() - this.lastFullBatchAt < this.options.flushIntervalMs) return;
     void this.flush();
   }
 
@@ -182,6 +185,7 @@ export class UsageRecorder {
       this.queue.splice(0, batch.length);
       owed -= batch.length;
       wrote = true;
+      if (batch.length === this.options.batchSize) this.lastFullBatchAt = Date.now();
       this.options.journal?.stored(batch);
       this.failuresInARow = 0;
       this.counters.written += batch.length;

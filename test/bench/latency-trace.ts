@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import { chatBody } from './bench-config';
 import { startChild } from './child';
+import { percentile } from './load';
 import { startTarget } from './target';
 
 /**
@@ -49,7 +50,7 @@ const t0 = performance.now();
 await load(t0 + Number(process.env.DURATION_MS ?? 6000), t0, trace);
 
 const sorted = trace.map((r) => r.ms).sort((a, b) => a - b);
-const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+const q = (p: number) => percentile(sorted, p * 100);
 const out: string[] = [];
 out.push(`${trace.length} requests: p50 ${q(0.5).toFixed(3)} ms, p90 ${q(0.9).toFixed(3)}, p99 ${q(0.99).toFixed(3)}, p99.9 ${q(0.999).toFixed(3)}`);
 const bounds = [0.5, 1, 2, 3, 5, 10, Infinity];

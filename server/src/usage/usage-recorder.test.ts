@@ -101,6 +101,24 @@ describe('UsageRecorder', () => {
     expect(w.written).toEqual(Array.from({ length: 6 }, (_, i) => `req_${i}`));
   });
 
+  it('an explicit flush writes everything queued at its call, even while a write that owes less is under way', async () => {
+    const w = new FakeWriter();
+    const r = new UsageRecorder(w, { batchSize: 4, flushIntervalMs: 60_000, capacity: 10_000, logger: logger().logger });
+    const open = w.hold();
+    for (let i = 0; i < 4; i++) r.record(event(i)); // a full batch: its write starts on the next turn
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(w.calls).toBe(1);
+    for (let i = 4; i < 10; i++) r.record(event(i)); // arrive while that write waits on the database
+    const flushed = r.flush();
+    open();
+    await flushed;
+    // The write under way owed only its 4; the flush then wrote the rest, its part batch too.
+    expect(w.batches.map((b) => b.length)).toEqual([4, 4, 2]);
+    expect(w.written).toEqual(Array.from({ length: 10 }, (_, i) => `req_${i}`));
+    expect(r.status().depth).toBe(0);
+    await r.close();
+  });
+
   it('waits out the retry backoff after a failed write even with a full batch queued', async () => {
     const w = new FakeWriter();
     const r = new UsageRecorder(w, { batchSize: 2, flushIntervalMs: 60_000, capacity: 10_000, logger: logger().logger });

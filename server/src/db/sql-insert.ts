@@ -1,5 +1,3 @@
-import type { Db } from './connect';
-
 /**
  * A multi-row INSERT (optionally an upsert) in the syntax SQLite (3.24+) and PostgreSQL share:
  * `INSERT INTO t (..) VALUES (..), (..) ON CONFLICT (..) DO UPDATE SET c = excluded.c`.
@@ -31,32 +29,8 @@ function literalOrPlaceholder(v: SqlValue, bindings: string[]): string {
   return '?';
 }
 
-function ident(name: string): string {
+/** A table or column name, quoted; anything but lower-case snake case is refused. */
+export function ident(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unexpected identifier ${name}`);
   return `"${name}"`;
-}
-
-/**
- * Inserts rows that share their columns (those of the first row) with one multi-row statement per
- * `chunk` rows. A chunk holding any other value than a number, string, boolean or null (undefined,
- * whose meaning knex decides per database; an object) goes through knex, as before.
- */
-export async function insertRows(db: Db, table: string, rows: Array<Record<string, unknown>>, chunk = 500): Promise<void> {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]);
-  for (let i = 0; i < rows.length; i += chunk) {
-    const part = rows.slice(i, i + chunk);
-    const values = part.map((row) => columns.map((c) => row[c]));
-    const plain = part.every((row) => Object.keys(row).length === columns.length) && values.every((row) => row.every(isPlainValue));
-    if (!plain) {
-      await db(table).insert(part);
-      continue;
-    }
-    const { sql, bindings } = multiRowInsert(table, columns, values as SqlValue[][]);
-    await db.raw(sql, bindings);
-  }
-}
-
-function isPlainValue(v: unknown): boolean {
-  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }

@@ -80,28 +80,27 @@ export async function adjust(db: Db, accountId: string, amount: number, memo: st
   });
 }
 
+/** A grant's credit not yet used (see grantTakes). */
+export interface GrantLeft {
+  id: string;
+  remaining: number;
+}
+
 /**
- * Marks spending against the payer's expiring grants, soonest expiry first, so that what expires
- * is only what was never used. Runs inside the settling transaction; marking a batch's total at
- * once marks the same grants as marking each charge in turn.
+ * What `spent` takes from each of the payer's expiring grants, in the order given (soonest expiry
+ * first), so that what expires is only what was never used. Taking a batch's total at once takes
+ * the same as taking each charge in turn.
  */
-export async function consumeGrants(trx: Db, accountId: string, spent: number, now: number): Promise<void> {
+export function grantTakes(grants: GrantLeft[], spent: number): Array<{ id: string; amount: number }> {
+  const takes: Array<{ id: string; amount: number }> = [];
   let left = spent;
-  if (left <= 0) return;
-  const grants: Array<{ id: string; remaining: number | string }> = await trx('billing_grants')
-    .where({ account_id: accountId })
-    .andWhere('remaining', '>', 0)
-    .whereNotNull('expires_at')
-    .andWhere('expires_at', '>', now)
-    .orderBy('expires_at')
-    .orderBy('id')
-    .select('id', 'remaining');
   for (const g of grants) {
     if (left <= 0) break;
-    const take = Math.min(left, Number(g.remaining));
-    await trx('billing_grants').where({ id: g.id }).update({ remaining: trx.raw('remaining - ?', [take]) });
-    left -= take;
+    const amount = Math.min(left, g.remaining);
+    takes.push({ id: g.id, amount });
+    left -= amount;
   }
+  return takes;
 }
 
 /**

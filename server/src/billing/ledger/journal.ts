@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connect';
+import type { SqlValue } from '../../db/sql-insert';
 import { newId } from '../../repos/ids';
 
 export type EntryKind = 'reserve' | 'settle' | 'release' | 'expire' | 'grant' | 'topup' | 'adjust' | 'grant_expiry';
@@ -15,7 +16,7 @@ export interface EntryMeta {
 }
 
 export interface EntryRows {
-  entry: Record<string, unknown>;
+  entry: Record<string, SqlValue>;
   lines: Array<{ entry_id: string; account_id: string; amount: number }>;
 }
 

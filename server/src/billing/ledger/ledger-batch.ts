@@ -1,16 +1,17 @@
 import type { PeriodUsage } from '@switchyard/spec';
 import { isPostgres, type Db } from '../../db/connect';
 import { GroupCommit, type GroupCommitOptions } from '../../db/group-commit';
-import { insertRows } from '../../db/sql-insert';
+import type { SqlValue } from '../../db/sql-insert';
+import { WriteBatch } from '../../db/write-batch';
 import { newId } from '../../repos/ids';
 import { addSpend, readSpend, windowKey, type SpendWindow } from '../budgets/budget-usage';
 import { monthKey } from '../periods';
 import { SYSTEM } from './accounts';
 import type { ReleaseInput, ReserveInput, ReserveResult, SettleInput, SettlementDetails, SettleResult } from './holds';
-import { consumeGrants } from './credits';
+import { grantTakes, type GrantLeft } from './credits';
 import { entryRows, type EntryMeta, type EntryRows } from './journal';
 import type { LeaseChargeInput, LeaseChargeResult, LeaseReturnInput, LeaseTakeInput, LeaseTakeResult } from './lease-ops';
-import { addPeriodUsage, periodKey, readPeriodUsages } from './period-usage';
+import { periodKey, readPeriodUsages } from './period-usage';
 
 export type LedgerOp =
   | { kind: 'reserve'; input: ReserveInput }
@@ -50,16 +51,22 @@ interface Payer {
  * closed first, then payer rows locked: the ledger's lock order everywhere (see holds.ts).
  */
 export async function applyLedgerBatch(trx: Db, ops: LedgerOp[]): Promise<LedgerOpResult[]> {
-  const openHolds = await closeOpenHolds(trx, ops);
-  const leases = await lockLeases(trx, ops);
-  const recorded = await recordedSettlements(trx, ops);
-  const payers = await lockPayers(trx, ops);
-  const periods = await readPeriods(trx, ops);
+  const at = Date.now();
+  // Issued together, so the batch waits one turn of the event loop for them instead of one each.
+  // PostgreSQL runs them in this order on the connection, which keeps the lock order.
+  const [openHolds, leases, recorded, payers, periods, grants] = await Promise.all([
+    closeOpenHolds(trx, ops),
+    lockLeases(trx, ops),
+    recordedSettlements(trx, ops),
+    lockPayers(trx, ops),
+    readPeriods(trx, ops),
+    readGrants(trx, ops, at),
+  ]);
   const periodDelta = new Map<string, { account: string; period: string; microCredits: number; tokens: number; requests: number }>();
 
-  const holdRows: Array<Record<string, unknown>> = [];
+  const holdRows: Array<Record<string, SqlValue>> = [];
   const journal: EntryRows[] = [];
-  const settlementRows: Array<Record<string, unknown>> = [];
+  const settlementRows: Array<Record<string, SqlValue>> = [];
   const collectedBy = new Map<string, number>();
   const spendDelta = new Map<string, { window: SpendWindow; amount: number }>();
   /** Per settle with budgets: its op index and what each of its windows had received when it ran. */
@@ -263,18 +270,27 @@ export async function applyLedgerBatch(trx: Db, ops: LedgerOp[]): Promise<Ledger
     results.push({ settlementId, charged, collected, heldAtSettle: held > 0 || !input.holdId, spendAfter: new Map() });
   }
 
-  // The writes do not depend on each other (but for lines on their entries): issued together,
-  // the driver runs them back to back instead of waiting a turn of the event loop for each.
-  const at = Date.now();
-  await Promise.all([
-    insertRows(trx, 'billing_holds', holdRows),
-    insertRows(trx, 'billing_journal', journal.map((j) => j.entry)).then(() => insertRows(trx, 'billing_journal_lines', journal.flatMap((j) => j.lines))),
-    insertRows(trx, 'billing_settlements', settlementRows),
-    ...[...leases].filter(([, l]) => l.delta !== 0 || l.expiresAt || l.closedAt).map(([id, l]) => trx('billing_holds').where({ id }).update(leaseUpdate(trx, l))),
-    ...[...payers].filter(([, p]) => p.delta !== 0).map(([id, p]) => trx('billing_accounts').where({ id }).update({ balance: trx.raw('balance + ?', [p.delta]), updated_at: at })),
-    ...[...collectedBy].map(([account, amount]) => consumeGrants(trx, account, amount, at)),
-    ...[...periodDelta.values()].map((d) => addPeriodUsage(trx, d.account, d.period, d)),
-  ]);
+  // The writes do not depend on each other (but for lines on their entries, which follow them).
+  const writes = new WriteBatch()
+    .insert('billing_holds', holdRows)
+    .insert('billing_journal', journal.map((j) => j.entry))
+    .insert('billing_journal_lines', journal.flatMap((j) => j.lines))
+    .insert('billing_settlements', settlementRows);
+  for (const [id, l] of leases) if (l.delta !== 0 || l.expiresAt || l.closedAt) addLeaseUpdate(writes, id, l);
+  for (const [id, p] of payers) {
+    if (p.delta !== 0) writes.add('update "billing_accounts" set "balance" = "balance" + ?, "updated_at" = ? where "id" = ?', [p.delta, at, id]);
+  }
+  for (const [account, amount] of collectedBy) {
+    for (const take of grantTakes(grants.get(account) ?? [], amount)) writes.add('update "billing_grants" set "remaining" = "remaining" - ? where "id" = ?', [take.amount, take.id]);
+  }
+  for (const d of periodDelta.values()) {
+    writes.add(
+      'insert into "billing_period_usage" ("account_id","period","micro_credits","tokens","requests") values (?,?,?,?,?) on conflict ("account_id","period") do update set ' +
+        '"micro_credits" = "billing_period_usage"."micro_credits" + excluded."micro_credits", "tokens" = "billing_period_usage"."tokens" + excluded."tokens", "requests" = "billing_period_usage"."requests" + excluded."requests"',
+      [d.account, d.period, d.microCredits, d.tokens, d.requests],
+    );
+  }
+  await writes.run(trx);
   await fillSpendAfter(trx, results, spendDelta, spendMarks);
   return results;
 }
@@ -316,11 +332,34 @@ async function lockLeases(trx: Db, ops: LedgerOp[]): Promise<Map<string, LeaseRo
   return new Map(rows.map((r) => [r.id, { amount: Number(r.amount), delta: 0 }]));
 }
 
-function leaseUpdate(trx: Db, l: LeaseRow): Record<string, unknown> {
-  const row: Record<string, unknown> = { amount: trx.raw('amount + ?', [l.delta]) };
-  if (l.expiresAt) row.expires_at = l.expiresAt;
-  if (l.closedAt) Object.assign(row, { status: 'released', closed_at: l.closedAt });
-  return row;
+function addLeaseUpdate(writes: WriteBatch, id: string, l: LeaseRow): void {
+  const sets = ['"amount" = "amount" + ?'];
+  const values: Array<string | number> = [l.delta];
+  if (l.expiresAt) sets.push('"expires_at" = ?') && values.push(l.expiresAt);
+  if (l.closedAt) sets.push('"status" = ?', '"closed_at" = ?') && values.push('released', l.closedAt);
+  writes.add(`update "billing_holds" set ${sets.join(', ')} where "id" = ?`, [...values, id]);
+}
+
+/** The unexpired grants with credit left of the payers the batch may charge, in the order they are used (see grantTakes). */
+async function readGrants(trx: Db, ops: LedgerOp[], now: number): Promise<Map<string, GrantLeft[]>> {
+  const ids = [...new Set(ops.flatMap((op) => (op.kind === 'settle' || op.kind === 'lease-charge' ? [op.input.accountId] : [])))];
+  if (ids.length === 0) return new Map();
+  const rows: Array<{ id: string; account_id: string; remaining: number | string }> = await trx('billing_grants')
+    .whereIn('account_id', ids)
+    .andWhere('remaining', '>', 0)
+    .whereNotNull('expires_at')
+    .andWhere('expires_at', '>', now)
+    .orderBy('account_id')
+    .orderBy('expires_at')
+    .orderBy('id')
+    .select('id', 'account_id', 'remaining');
+  const byAccount = new Map<string, GrantLeft[]>();
+  for (const r of rows) {
+    const list = byAccount.get(r.account_id) ?? [];
+    list.push({ id: r.id, remaining: Number(r.remaining) });
+    byAccount.set(r.account_id, list);
+  }
+  return byAccount;
 }
 
 /** Charges replayed from a journal (after a crash) that the database already has: applied once only. */
@@ -369,7 +408,7 @@ async function fillSpendAfter(trx: Db, results: LedgerOpResult[], spendDelta: Ma
 function settlementRow(
   input: { requestId: string; attempt: number; holdId: string | null; accountId: string; reserved: number; details: SettlementDetails },
   outcome: { status: 'settled' | 'released'; charged: number; collected: number; now: number; id?: string },
-): Record<string, unknown> {
+): Record<string, SqlValue> {
   const d = input.details;
   return {
     id: outcome.id ?? newId('stl'),

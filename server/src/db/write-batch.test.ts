@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storageBackends } from '../../../test/support/backends';
+import { openTestDatabase, type TestDatabase } from '../../../test/support/test-database';
+import type { Db } from './connect';
+import { sqliteLiteral, sqliteScript, WriteBatch } from './write-batch';
+
+/** Strings that would break, or change, a statement they were pasted into unquoted or badly quoted. */
+const awkward = ["it's", "'); drop table wb_rows; --", 'a ? b ?? c', 'semi;colon', 'back\\slash\\', '-- not a comment', 'ünïcödé ✓ 𝄞', '', '/* open'];
+
+describe('sqliteLiteral and sqliteScript', () => {
+  it('quotes strings with their quotes doubled, and writes numbers, booleans and nulls as SQLite reads them', () => {
+    expect(sqliteLiteral("it's")).toBe("'it''s'");
+    expect(sqliteLiteral(42)).toBe('42');
+    expect(sqliteLiteral(-5)).toBe('(-5)'); // "amount - -5" would start a comment
+    expect(sqliteLiteral(Number.NaN)).toBe('NULL');
+    expect(sqliteLiteral(true)).toBe('TRUE');
+    expect(sqliteLiteral(null)).toBe('NULL');
+    expect(sqliteLiteral(undefined)).toBe('NULL');
+    expect(sqliteLiteral('a\u0000b')).toBeUndefined();
+  });
+
+  it('writes each value in place of its placeholder, and refuses a count that does not match', () => {
+    expect(sqliteScript([{ sql: 'update t set a = a - ? where id = ?', values: [-3, 'x?y'] }, { sql: 'delete from u', values: [] }])).toBe("update t set a = a - (-3) where id = 'x?y';\ndelete from u;");
+    expect(sqliteScript([{ sql: 'select ?', values: ['a\u0000'] }])).toBeUndefined();
+    expect(() => sqliteScript([{ sql: 'select ?, ?', values: [1] }])).toThrow(/placeholders/);
+  });
+});
+
+describe.each(await storageBackends())('WriteBatch (%s)', (backend) => {
+  let db: Db;
+  let temp: TestDatabase;
+
+  beforeAll(async () => {
+    temp = await openTestDatabase(backend, 'sy-write-batch-');
+    db = temp.db;
+    await db.schema.createTable('wb_rows', (t) => {
+      t.string('id').primary();
+      t.bigInteger('amount').notNullable();
+      t.boolean('flag').notNullable().defaultTo(false);
+      t.text('note').nullable();
+    });
+  });
+  afterAll(async () => {
+    await temp?.close();
+  });
+
+  const rows = () => db('wb_rows').orderBy('id').select('id', 'amount', 'flag', 'note');
+
+  it('stores every value exactly as given, the awkward strings too, in statement order', async () => {
+    const queries: string[] = [];
+    const onQuery = (q: { sql: string }) => queries.push(q.sql);
+    db.on('query', onQuery);
+    await db.transaction(async (trx) => {
+      const batch = new WriteBatch().insert(
+        'wb_rows',
+        awkward.map((note, i) => ({ id: `r${i}`, amount: i * 10, flag: i % 2 === 0, note })),
+        4,
+      );
+      batch.add('update "wb_rows" set "amount" = "amount" - ? where "id" = ?', [-5, 'r1']); // a negative value after a minus
+      batch.add('update "wb_rows" set "note" = ? where "id" = ?', [null, 'r2']);
+      expect(batch.size).toBe(5); // three inserts of at most 4 rows, two updates
+      await batch.run(trx);
+    });
+    db.off('query', onQuery);
+    const stored = await rows();
+    expect(stored.map((r) => [r.id, Number(r.amount), Boolean(r.flag), r.note])).toEqual(
+      awkward.map((note, i) => [`r${i}`, i * 10 + (i === 1 ? 5 : 0), i % 2 === 0, i === 2 ? null : note]),
+    );
+    // SQLite gets one script, past knex (whose query events would show each statement); PostgreSQL gets each statement.
+    expect(queries.filter((q) => q.includes('wb_rows'))).toHaveLength(backend === 'sqlite' ? 0 : 5);
+    await db('wb_rows').del();
+  });
+
+  it('leaves nothing behind when one statement fails: the transaction rolls back', async () => {
+    await db('wb_rows').insert({ id: 'taken', amount: 1 });
+    const failing = db.transaction(async (trx) => {
+      await new WriteBatch()
+        .insert('wb_rows', [{ id: 'fresh', amount: 2, flag: true, note: 'x' }])
+        .insert('wb_rows', [{ id: 'taken', amount: 3, flag: false, note: 'y' }])
+        .run(trx);
+    });
+    await expect(failing).rejects.toThrow(/unique|UNIQUE|duplicate/);
+    expect((await rows()).map((r) => r.id)).toEqual(['taken']);
+    await db('wb_rows').del();
+  });
+});
+
+// PostgreSQL refuses NUL in text whichever way it is sent; only a script cannot carry it.
+describe('WriteBatch on SQLite, with a string a script cannot carry', () => {
+  let db: Db;
+  let temp: TestDatabase;
+
+  beforeAll(async () => {
+    temp = await openTestDatabase('sqlite', 'sy-write-batch-nul-');
+    db = temp.db;
+    await db.schema.createTable('wb_rows', (t) => {
+      t.string('id').primary();
+      t.bigInteger('amount').notNullable();
+      t.boolean('flag').notNullable().defaultTo(false);
+      t.text('note').nullable();
+    });
+  });
+  afterAll(async () => {
+    await temp?.close();
+  });
+
+  const rows = () => db('wb_rows').orderBy('id').select('id', 'amount', 'flag', 'note');
+
+  it('runs a batch holding a string a script cannot carry statement by statement, with bound values', async () => {
+    const queries: string[] = [];
+    const onQuery = (q: { sql: string }) => queries.push(q.sql);
+    db.on('query', onQuery);
+    await db.transaction(async (trx) => {
+      await new WriteBatch()
+        .insert('wb_rows', [{ id: 'nul', amount: 1, flag: false, note: 'before\u0000after' }])
+        .add('update "wb_rows" set "amount" = ? where "id" = ?', [9, 'nul'])
+        .run(trx);
+    });
+    db.off('query', onQuery);
+    expect(queries.filter((q) => q.includes('wb_rows'))).toHaveLength(2);
+    const [row] = await rows();
+    expect([row.id, Number(row.amount), row.note]).toEqual(['nul', 9, 'before\u0000after']);
+    await db('wb_rows').del();
+  });
+});

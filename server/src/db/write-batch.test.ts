@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageBackends } from '../../../test/support/backends';
 import { openTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import type { Db } from './connect';
-import { sqliteLiteral, sqliteScript, WriteBatch } from './write-batch';
+import { sqliteLiteral, WriteBatch } from './write-batch';
 
 /** Strings that would break, or change, a statement they were pasted into unquoted or badly quoted. */
 const awkward = ["it's", "'); drop table wb_rows; --", 'a ? b ?? c', 'semi;colon', 'back\\slash\\', '-- not a comment', 'ünïcödé ✓ 𝄞', '', '/* open'];
 
-describe('sqliteLiteral and sqliteScript', () => {
+describe('sqliteLiteral and the SQLite script', () => {
   it('quotes strings with their quotes doubled, and writes numbers, booleans and nulls as SQLite reads them', () => {
     expect(sqliteLiteral("it's")).toBe("'it''s'");
     expect(sqliteLiteral(42)).toBe('42');
@@ -20,9 +20,15 @@ describe('sqliteLiteral and sqliteScript', () => {
   });
 
   it('writes each value in place of its placeholder, and refuses a count that does not match', () => {
-    expect(sqliteScript([{ sql: 'update t set a = a - ? where id = ?', values: [-3, 'x?y'] }, { sql: 'delete from u', values: [] }])).toBe("update t set a = a - (-3) where id = 'x?y';\ndelete from u;");
-    expect(sqliteScript([{ sql: 'select ?', values: ['a\u0000'] }])).toBeUndefined();
-    expect(() => sqliteScript([{ sql: 'select ?, ?', values: [1] }])).toThrow(/placeholders/);
+    const batch = new WriteBatch().add('update t set a = a - ? where id = ?', [-3, 'x?y']).add('delete from u').insertValues('v', ['a', 'b'], [[1, "o'k"], [null, true]]);
+    expect(batch.sqliteScript()).toBe(`update t set a = a - (-3) where id = 'x?y';\ndelete from u;\ninsert into "v" ("a","b") values (1,'o''k'),(NULL,TRUE);`);
+    expect(batch.boundStatements()).toEqual([
+      { sql: 'update t set a = a - (-3) where id = ?', bindings: ['x?y'] },
+      { sql: 'delete from u', bindings: [] },
+      { sql: 'insert into "v" ("a","b") values (1,?),(NULL,TRUE)', bindings: ["o'k"] },
+    ]);
+    expect(new WriteBatch().add('select ?', ['a\u0000']).sqliteScript()).toBeUndefined();
+    expect(() => new WriteBatch().add('select ?, ?', [1])).toThrow(/placeholders/);
   });
 });
 

@@ -1,23 +1,23 @@
 import { isPostgres, type Db } from './connect';
-import { ident, type SqlValue } from './sql-insert';
+import { insertParts, type SqlValue } from './sql-insert';
 
-interface Statement {
-  /** With `?` for each value and no other `?`; built from the gateway's own identifiers, never from input. */
-  sql: string;
-  values: SqlValue[];
-}
+/** Gives a value's text in a statement (a literal, or a placeholder it binds), or undefined when it cannot. */
+type ValueWriter = (v: SqlValue) => string | undefined;
+
+/** A statement that writes its values with the writer it is given; undefined when one could not be written. */
+type Statement = (write: ValueWriter) => string | undefined;
 
 /**
  * Write statements that return nothing and do not depend on each other, run inside the caller's
- * transaction as one unit.
+ * transaction as one unit, in the order added.
  *
  * On SQLite they go to the database as one script: one trip to node-sqlite3's worker thread
  * instead of two per statement (prepare, then run). Each trip costs the main thread more than the
  * statement's own work there: waking the worker is a futex call that, on a small virtual machine,
- * took a fifth of the main thread's time in a window of lease charges, and node-sqlite3 finalizes
- * every statement on the main thread. A script cannot take bound values, so values are written as
- * literals (strings quoted, see sqliteLiteral); a batch holding a string that cannot be written so
- * runs statement by statement, with bound values.
+ * took a fifth of the main thread's time in a window of lease charges, and node-sqlite3 binds and
+ * finalizes every statement on the main thread. A script cannot take bound values, so values are
+ * written as literals (strings quoted, see sqliteLiteral); a batch holding a string that cannot be
+ * written so runs statement by statement, strings bound.
  *
  * On PostgreSQL they are issued together, strings bound: the driver sends them back to back.
  */
@@ -28,9 +28,19 @@ export class WriteBatch {
     return this.statements.length;
   }
 
-  /** One statement; `sql` has a `?` for each value. */
+  /** One statement: `sql` has a `?` for each value and no other `?`, and is the gateway's own text, never input. */
   add(sql: string, values: SqlValue[] = []): this {
-    this.statements.push({ sql, values });
+    const pieces = sql.split('?');
+    if (pieces.length !== values.length + 1) throw new Error(`statement has ${pieces.length - 1} placeholders for ${values.length} values`);
+    this.statements.push((write) => {
+      let out = pieces[0];
+      for (let i = 0; i < values.length; i++) {
+        const text = write(values[i]);
+        if (text === undefined) return undefined;
+        out += text + pieces[i + 1];
+      }
+      return out;
+    });
     return this;
   }
 
@@ -38,66 +48,72 @@ export class WriteBatch {
   insert(table: string, rows: Array<Record<string, SqlValue>>, chunk = 500): this {
     if (rows.length === 0) return this;
     const columns = Object.keys(rows[0]);
-    const head = `insert into ${ident(table)} (${columns.map(ident).join(',')}) values `;
-    const tuple = `(${columns.map(() => '?').join(',')})`;
+    return this.insertValues(table, columns, rows.map((row) => columns.map((c) => row[c])), { chunk });
+  }
+
+  /** Rows given as values in the order of `columns`, in statements of at most `chunk` rows; with `upsertKey`, a row whose key exists takes the new values. */
+  insertValues(table: string, columns: string[], rows: SqlValue[][], options: { chunk?: number; upsertKey?: string[] } = {}): this {
+    const chunk = options.chunk ?? 500;
+    const { head, tail } = insertParts(table, columns, options.upsertKey);
     for (let i = 0; i < rows.length; i += chunk) {
       const part = rows.slice(i, i + chunk);
-      const values: SqlValue[] = [];
-      for (const row of part) for (const c of columns) values.push(row[c] ?? null);
-      this.statements.push({ sql: head + part.map(() => tuple).join(','), values });
+      this.statements.push((write) => {
+        const tuples: string[] = new Array(part.length);
+        for (let r = 0; r < part.length; r++) {
+          const row = part[r];
+          if (row.length !== columns.length) throw new Error(`a row of ${row.length} values for ${columns.length} columns`);
+          const texts: string[] = new Array(row.length);
+          for (let c = 0; c < row.length; c++) {
+            const text = write(row[c]);
+            if (text === undefined) return undefined;
+            texts[c] = text;
+          }
+          tuples[r] = `(${texts.join(',')})`;
+        }
+        return head + tuples.join(',') + tail;
+      });
     }
     return this;
+  }
+
+  /** The batch as one SQLite script with every value written in, or undefined when one cannot be. */
+  sqliteScript(): string | undefined {
+    const parts: string[] = [];
+    for (const statement of this.statements) {
+      const sql = statement(sqliteLiteral);
+      if (sql === undefined) return undefined;
+      parts.push(sql);
+    }
+    return `${parts.join(';\n')};`;
+  }
+
+  /** Each statement with its strings bound and its other values written as literals (the same text on both databases). */
+  boundStatements(): Array<{ sql: string; bindings: string[] }> {
+    return this.statements.map((statement) => {
+      const bindings: string[] = [];
+      const sql = statement((v) => {
+        if (typeof v !== 'string') return sqliteLiteral(v);
+        bindings.push(v);
+        return '?';
+      })!;
+      return { sql, bindings };
+    });
   }
 
   async run(trx: Db): Promise<void> {
     if (this.statements.length === 0) return;
     if (isPostgres(trx)) {
-      await Promise.all(this.statements.map((s) => boundStrings(s)).map((s) => trx.raw(s.sql, s.bindings)));
+      await Promise.all(this.boundStatements().map((s) => trx.raw(s.sql, s.bindings)));
       return;
     }
-    const script = sqliteScript(this.statements);
+    const script = this.sqliteScript();
     if (script === undefined) {
-      for (const s of this.statements.map(boundStrings)) await trx.raw(s.sql, s.bindings);
+      for (const s of this.boundStatements()) await trx.raw(s.sql, s.bindings);
       return;
     }
     const connection = (await trx.client.acquireConnection()) as { exec(sql: string, cb: (err: Error | null) => void): void };
     await new Promise<void>((resolve, reject) => connection.exec(script, (err) => (err ? reject(err) : resolve())));
   }
-}
-
-/** Writes each value in place of its placeholder (`write` gives the text, or undefined when it cannot). */
-function fill(statement: Statement, write: (v: SqlValue) => string | undefined): string | undefined {
-  const pieces = statement.sql.split('?');
-  if (pieces.length !== statement.values.length + 1) throw new Error(`statement has ${pieces.length - 1} placeholders for ${statement.values.length} values`);
-  let out = pieces[0];
-  for (let i = 0; i < statement.values.length; i++) {
-    const text = write(statement.values[i]);
-    if (text === undefined) return undefined;
-    out += text + pieces[i + 1];
-  }
-  return out;
-}
-
-/** The statements as one script with their values written in, or undefined when one cannot be. */
-export function sqliteScript(statements: Statement[]): string | undefined {
-  const parts: string[] = [];
-  for (const statement of statements) {
-    const sql = fill(statement, sqliteLiteral);
-    if (sql === undefined) return undefined;
-    parts.push(sql);
-  }
-  return `${parts.join(';\n')};`;
-}
-
-/** Strings stay bound; numbers, booleans and nulls are written as literals, as multiRowInsert does (the same text on both databases). */
-function boundStrings(statement: Statement): { sql: string; bindings: string[] } {
-  const bindings: string[] = [];
-  const sql = fill(statement, (v) => {
-    if (typeof v !== 'string') return sqliteLiteral(v);
-    bindings.push(v);
-    return '?';
-  })!;
-  return { sql, bindings };
 }
 
 /**
@@ -112,5 +128,5 @@ export function sqliteLiteral(v: SqlValue): string | undefined {
   // A negative number in parentheses: after a minus in the statement, "--5" would start a comment.
   if (typeof v === 'number') return Number.isFinite(v) ? (v < 0 ? `(${v})` : String(v)) : 'NULL';
   if (v.includes('\u0000')) return undefined;
-  return `'${v.replaceAll("'", "''")}'`;
+  return v.includes("'") ? `'${v.replaceAll("'", "''")}'` : `'${v}'`;
 }

@@ -1,7 +1,8 @@
 import type { Db } from '../db/connect';
 import { fromDbRow, keyColumns, rowColumns, rowValues, type Grain, type RollupFamily, type RollupRow } from './rollup-row';
 import type { RollupState } from './rollup-state';
-import { multiRowInsert, type SqlValue } from '../db/sql-insert';
+import type { SqlValue } from '../db/sql-insert';
+import { WriteBatch } from '../db/write-batch';
 import type { UsageEvent } from './usage-event';
 
 /** Rows per INSERT statement: well inside SQLite's 32766 bound variables at ~30 columns. */
@@ -68,21 +69,13 @@ export class UsageWriter {
       return EVENT_COLUMNS.map((c) => r[c]);
     });
     const rollupRows = prepared.flat().filter((m) => m.size > 0).map((m) => [...m.values()]);
-    await this.db.transaction(async (trx) => {
-      for (let i = 0; i < rawRows.length; i += ROWS_PER_STATEMENT) {
-        const { sql, bindings } = multiRowInsert('usage_events', EVENT_COLUMNS, rawRows.slice(i, i + ROWS_PER_STATEMENT));
-        await trx.raw(sql, bindings);
-      }
-      for (const rows of rollupRows) {
-        const family = rows[0].family;
-        const grain = rows[0].grain;
-        for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-          const chunk = rows.slice(i, i + ROWS_PER_STATEMENT).map(rowValues);
-          const { sql, bindings } = multiRowInsert(family.table[grain], rowColumns(family), chunk, keyColumns(family));
-          await trx.raw(sql, bindings);
-        }
-      }
-    });
+    // One batch: on SQLite one script, one trip to the database's worker thread (see WriteBatch).
+    const writes = new WriteBatch().insertValues('usage_events', EVENT_COLUMNS, rawRows, { chunk: ROWS_PER_STATEMENT });
+    for (const rows of rollupRows) {
+      const family = rows[0].family;
+      writes.insertValues(family.table[rows[0].grain], rowColumns(family), rows.map(rowValues), { chunk: ROWS_PER_STATEMENT, upsertKey: keyColumns(family) });
+    }
+    await this.db.transaction((trx) => writes.run(trx));
     this.rollups.commit(prepared);
   }
 

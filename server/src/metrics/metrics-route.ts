@@ -1,11 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { errors } from '@switchyard/core';
 import { presentedToken } from '../auth/credentials-from-request';
 import type { GatewayMetrics } from './gateway-metrics';
 import { EXPOSITION_CONTENT_TYPE } from './registry';
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
+const sha256 = (s: string) => hash('sha256', s, 'buffer');
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**

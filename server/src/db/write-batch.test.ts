@@ -1,10 +1,42 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storageBackends } from '../../../test/support/backends';
+import { storageBackends, type Backend } from '../../../test/support/backends';
 import { openTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import type { Db } from './connect';
 import { sqliteLiteral, WriteBatch } from './write-batch';
 
 /** Strings that would break, or change, a statement they were pasted into unquoted or badly quoted. */
+/** A database of the test's own with table wb_rows, opened before the tests of the describe block it is called in. */
+function rowsTable(backend: Backend) {
+  let temp: TestDatabase;
+  beforeAll(async () => {
+    temp = await openTestDatabase(backend, 'sy-write-batch-');
+    await temp.db.schema.createTable('wb_rows', (t) => {
+      t.string('id').primary();
+      t.bigInteger('amount').notNullable();
+      t.boolean('flag').notNullable().defaultTo(false);
+      t.text('note').nullable();
+    });
+  });
+  afterAll(async () => {
+    await temp?.close();
+  });
+  const db = (): Db => temp.db;
+  return { db, rows: () => db()('wb_rows').orderBy('id').select('id', 'amount', 'flag', 'note') };
+}
+
+/** Runs `fn` and returns the statements knex sent meanwhile that name wb_rows. */
+async function statementsDuring(db: Db, fn: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const onQuery = (q: { sql: string }) => seen.push(q.sql);
+  db.on('query', onQuery);
+  try {
+    await fn();
+  } finally {
+    db.off('query', onQuery);
+  }
+  return seen.filter((sql) => sql.includes('wb_rows'));
+}
+
 const awkward = ["it's", "'); drop table wb_rows; --", 'a ? b ?? c', 'semi;colon', 'back\\slash\\', '-- not a comment', 'ünïcödé ✓ 𝄞', '', '/* open'];
 
 describe('sqliteLiteral and the SQLite script', () => {
@@ -33,30 +65,10 @@ describe('sqliteLiteral and the SQLite script', () => {
 });
 
 describe.each(await storageBackends())('WriteBatch (%s)', (backend) => {
-  let db: Db;
-  let temp: TestDatabase;
-
-  beforeAll(async () => {
-    temp = await openTestDatabase(backend, 'sy-write-batch-');
-    db = temp.db;
-    await db.schema.createTable('wb_rows', (t) => {
-      t.string('id').primary();
-      t.bigInteger('amount').notNullable();
-      t.boolean('flag').notNullable().defaultTo(false);
-      t.text('note').nullable();
-    });
-  });
-  afterAll(async () => {
-    await temp?.close();
-  });
-
-  const rows = () => db('wb_rows').orderBy('id').select('id', 'amount', 'flag', 'note');
+  const { db, rows } = rowsTable(backend);
 
   it('stores every value exactly as given, the awkward strings too, in statement order', async () => {
-    const queries: string[] = [];
-    const onQuery = (q: { sql: string }) => queries.push(q.sql);
-    db.on('query', onQuery);
-    await db.transaction(async (trx) => {
+    const statements = await statementsDuring(db(), () => db().transaction(async (trx) => {
       const batch = new WriteBatch().insert(
         'wb_rows',
         awkward.map((note, i) => ({ id: `r${i}`, amount: i * 10, flag: i % 2 === 0, note })),
@@ -66,20 +78,19 @@ describe.each(await storageBackends())('WriteBatch (%s)', (backend) => {
       batch.add('update "wb_rows" set "note" = ? where "id" = ?', [null, 'r2']);
       expect(batch.size).toBe(5); // three inserts of at most 4 rows, two updates
       await batch.run(trx);
-    });
-    db.off('query', onQuery);
+    }));
     const stored = await rows();
     expect(stored.map((r) => [r.id, Number(r.amount), Boolean(r.flag), r.note])).toEqual(
       awkward.map((note, i) => [`r${i}`, i * 10 + (i === 1 ? 5 : 0), i % 2 === 0, i === 2 ? null : note]),
     );
     // SQLite gets one script, past knex (whose query events would show each statement); PostgreSQL gets each statement.
-    expect(queries.filter((q) => q.includes('wb_rows'))).toHaveLength(backend === 'sqlite' ? 0 : 5);
-    await db('wb_rows').del();
+    expect(statements).toHaveLength(backend === 'sqlite' ? 0 : 5);
+    await db()('wb_rows').del();
   });
 
   it('leaves nothing behind when one statement fails: the transaction rolls back', async () => {
-    await db('wb_rows').insert({ id: 'taken', amount: 1 });
-    const failing = db.transaction(async (trx) => {
+    await db()('wb_rows').insert({ id: 'taken', amount: 1 });
+    const failing = db().transaction(async (trx) => {
       await new WriteBatch()
         .insert('wb_rows', [{ id: 'fresh', amount: 2, flag: true, note: 'x' }])
         .insert('wb_rows', [{ id: 'taken', amount: 3, flag: false, note: 'y' }])
@@ -87,45 +98,24 @@ describe.each(await storageBackends())('WriteBatch (%s)', (backend) => {
     });
     await expect(failing).rejects.toThrow(/unique|UNIQUE|duplicate/);
     expect((await rows()).map((r) => r.id)).toEqual(['taken']);
-    await db('wb_rows').del();
+    await db()('wb_rows').del();
   });
 });
 
 // PostgreSQL refuses NUL in text whichever way it is sent; only a script cannot carry it.
 describe('WriteBatch on SQLite, with a string a script cannot carry', () => {
-  let db: Db;
-  let temp: TestDatabase;
-
-  beforeAll(async () => {
-    temp = await openTestDatabase('sqlite', 'sy-write-batch-nul-');
-    db = temp.db;
-    await db.schema.createTable('wb_rows', (t) => {
-      t.string('id').primary();
-      t.bigInteger('amount').notNullable();
-      t.boolean('flag').notNullable().defaultTo(false);
-      t.text('note').nullable();
-    });
-  });
-  afterAll(async () => {
-    await temp?.close();
-  });
-
-  const rows = () => db('wb_rows').orderBy('id').select('id', 'amount', 'flag', 'note');
+  const { db, rows } = rowsTable('sqlite');
 
   it('runs a batch holding a string a script cannot carry statement by statement, with bound values', async () => {
-    const queries: string[] = [];
-    const onQuery = (q: { sql: string }) => queries.push(q.sql);
-    db.on('query', onQuery);
-    await db.transaction(async (trx) => {
+    const statements = await statementsDuring(db(), () => db().transaction(async (trx) => {
       await new WriteBatch()
         .insert('wb_rows', [{ id: 'nul', amount: 1, flag: false, note: 'before\u0000after' }])
         .add('update "wb_rows" set "amount" = ? where "id" = ?', [9, 'nul'])
         .run(trx);
-    });
-    db.off('query', onQuery);
-    expect(queries.filter((q) => q.includes('wb_rows'))).toHaveLength(2);
+    }));
+    expect(statements).toHaveLength(2);
     const [row] = await rows();
     expect([row.id, Number(row.amount), row.note]).toEqual(['nul', 9, 'before\u0000after']);
-    await db('wb_rows').del();
+    await db()('wb_rows').del();
   });
 });

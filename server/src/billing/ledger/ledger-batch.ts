@@ -53,14 +53,13 @@ interface Payer {
 export async function applyLedgerBatch(trx: Db, ops: LedgerOp[]): Promise<LedgerOpResult[]> {
   const at = Date.now();
   // Issued together, so the batch waits one turn of the event loop for them instead of one each.
-  // PostgreSQL runs them in this order on the connection, which keeps the lock order.
-  const [openHolds, leases, recorded, payers, periods, grants] = await Promise.all([
+  // PostgreSQL runs them in the order they are sent on the connection (holds closed, leases, payers),
+  // which keeps the ledger's lock order; each function sends its statements before it first waits.
+  const [openHolds, [leases, payers, grants], recorded, periods] = await Promise.all([
     closeOpenHolds(trx, ops),
-    lockLeases(trx, ops),
+    readAccounts(trx, ops, at),
     recordedSettlements(trx, ops),
-    lockPayers(trx, ops),
     readPeriods(trx, ops),
-    readGrants(trx, ops, at),
   ]);
   const periodDelta = new Map<string, { account: string; period: string; microCredits: number; tokens: number; requests: number }>();
 
@@ -311,25 +310,86 @@ async function closeOpenHolds(trx: Db, ops: LedgerOp[]): Promise<Set<string>> {
     g.ids.push(id);
     groups.set(`${c.status}@${c.at}`, g);
   }
-  const open = new Set<string>();
-  for (const g of groups.values()) {
-    const closed: Array<{ id: string }> = await trx('billing_holds').whereIn('id', g.ids.sort()).andWhere({ status: 'open' }).update({ status: g.status, closed_at: g.at }, ['id']);
-    for (const r of closed) open.add(r.id);
-  }
-  return open;
+  // All sent before the batch's other reads (see applyLedgerBatch): hold rows are locked before payer rows.
+  const closed: Array<Array<{ id: string }>> = await Promise.all(
+    [...groups.values()].map((g) => trx('billing_holds').whereIn('id', g.ids.sort()).andWhere({ status: 'open' }).update({ status: g.status, closed_at: g.at }, ['id'])),
+  );
+  return new Set(closed.flat().map((r) => r.id));
 }
 
-/** The open leases the batch's lease operations name, read under their row locks (hold rows come before payer rows). */
-async function lockLeases(trx: Db, ops: LedgerOp[]): Promise<Map<string, LeaseRow>> {
+type Accounts = [Map<string, LeaseRow>, Map<string, Payer>, Map<string, GrantLeft[]>];
+
+/**
+ * The batch's open leases and payers (read under their row locks on PostgreSQL, leases first, in id
+ * order) and the grants its charges may use up. On SQLite, which has one writer and no row locks,
+ * one statement reads all three: each statement costs the main thread two trips to node-sqlite3's
+ * worker thread (see db/write-batch.ts).
+ */
+async function readAccounts(trx: Db, ops: LedgerOp[], now: number): Promise<Accounts> {
+  const ids = { leases: leaseIds(ops), payers: [...new Set(ops.map((op) => op.input.accountId))].sort(), grantPayers: grantPayerIds(ops) };
+  if (isPostgres(trx)) {
+    return Promise.all([
+      ids.leases.length === 0 ? [] : trx('billing_holds').whereIn('id', ids.leases).andWhere({ status: 'open' }).orderBy('id').forUpdate().select('id', 'amount'),
+      trx('billing_accounts').whereIn('id', ids.payers).orderBy('id').forUpdate().select('id', 'balance', 'credit_limit'),
+      ids.grantPayers.length === 0 ? [] : grantsQuery(trx, ids.grantPayers, now).select('id', 'account_id', 'remaining', 'expires_at'),
+    ]).then(([leaseRows, payerRows, grantRows]) => [toLeases(leaseRows), toPayers(payerRows), toGrants(grantRows)]);
+  }
+  const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
+  const parts = [`select 'payer' as kind, id, balance as a, credit_limit as b, null as c from billing_accounts where id in (${marks(ids.payers.length)})`];
+  const bindings: Array<string | number> = [...ids.payers];
+  if (ids.leases.length > 0) {
+    parts.push(`select 'lease', id, amount, null, null from billing_holds where id in (${marks(ids.leases.length)}) and status = 'open'`);
+    bindings.push(...ids.leases);
+  }
+  if (ids.grantPayers.length > 0) {
+    parts.push(`select 'grant', id, remaining, account_id, expires_at from billing_grants where account_id in (${marks(ids.grantPayers.length)}) and remaining > 0 and expires_at is not null and expires_at > ?`);
+    bindings.push(...ids.grantPayers, now);
+  }
+  const rows: Array<{ kind: string; id: string; a: number; b: number | string | null; c: number | null }> = await trx.raw(parts.join(' union all '), bindings);
+  return [
+    toLeases(rows.filter((r) => r.kind === 'lease').map((r) => ({ id: r.id, amount: r.a }))),
+    toPayers(rows.filter((r) => r.kind === 'payer').map((r) => ({ id: r.id, balance: r.a, credit_limit: r.b as number }))),
+    toGrants(rows.filter((r) => r.kind === 'grant').map((r) => ({ id: r.id, remaining: r.a, account_id: r.b as string, expires_at: r.c as number }))),
+  ];
+}
+
+/** The leases the batch's lease operations name, sorted. */
+function leaseIds(ops: LedgerOp[]): string[] {
   const ids = new Set<string>();
   for (const op of ops) {
     if ((op.kind === 'lease-take' || op.kind === 'lease-charge') && op.input.leaseId) ids.add(op.input.leaseId);
     if (op.kind === 'lease-return') ids.add(op.input.leaseId);
   }
-  if (ids.size === 0) return new Map();
-  const q = trx('billing_holds').whereIn('id', [...ids].sort()).andWhere({ status: 'open' }).orderBy('id').select('id', 'amount');
-  const rows: Array<{ id: string; amount: number | string }> = await (isPostgres(trx) ? q.forUpdate() : q);
+  return [...ids].sort();
+}
+
+/** The payers whose charges may use up grants. */
+function grantPayerIds(ops: LedgerOp[]): string[] {
+  return [...new Set(ops.flatMap((op) => (op.kind === 'settle' || op.kind === 'lease-charge' ? [op.input.accountId] : [])))];
+}
+
+function grantsQuery(trx: Db, accountIds: string[], now: number) {
+  return trx('billing_grants').whereIn('account_id', accountIds).andWhere('remaining', '>', 0).whereNotNull('expires_at').andWhere('expires_at', '>', now);
+}
+
+function toLeases(rows: Array<{ id: string; amount: number | string }>): Map<string, LeaseRow> {
   return new Map(rows.map((r) => [r.id, { amount: Number(r.amount), delta: 0 }]));
+}
+
+function toPayers(rows: Array<{ id: string; balance: number | string; credit_limit: number | string }>): Map<string, Payer> {
+  return new Map(rows.map((r) => [r.id, { balance: Number(r.balance), creditLimit: Number(r.credit_limit), delta: 0 }]));
+}
+
+/** Each payer's grants in the order they are used up (see grantTakes): soonest expiry first, then by id. */
+function toGrants(rows: Array<{ id: string; account_id: string; remaining: number | string; expires_at: number | string }>): Map<string, GrantLeft[]> {
+  const sorted = rows.map((r) => ({ ...r, expiresAt: Number(r.expires_at) })).sort((x, y) => x.expiresAt - y.expiresAt || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const byAccount = new Map<string, GrantLeft[]>();
+  for (const r of sorted) {
+    const list = byAccount.get(r.account_id) ?? [];
+    list.push({ id: r.id, remaining: Number(r.remaining) });
+    byAccount.set(r.account_id, list);
+  }
+  return byAccount;
 }
 
 function addLeaseUpdate(writes: WriteBatch, id: string, l: LeaseRow): void {
@@ -340,42 +400,12 @@ function addLeaseUpdate(writes: WriteBatch, id: string, l: LeaseRow): void {
   writes.add(`update "billing_holds" set ${sets.join(', ')} where "id" = ?`, [...values, id]);
 }
 
-/** The unexpired grants with credit left of the payers the batch may charge, in the order they are used (see grantTakes). */
-async function readGrants(trx: Db, ops: LedgerOp[], now: number): Promise<Map<string, GrantLeft[]>> {
-  const ids = [...new Set(ops.flatMap((op) => (op.kind === 'settle' || op.kind === 'lease-charge' ? [op.input.accountId] : [])))];
-  if (ids.length === 0) return new Map();
-  const rows: Array<{ id: string; account_id: string; remaining: number | string }> = await trx('billing_grants')
-    .whereIn('account_id', ids)
-    .andWhere('remaining', '>', 0)
-    .whereNotNull('expires_at')
-    .andWhere('expires_at', '>', now)
-    .orderBy('account_id')
-    .orderBy('expires_at')
-    .orderBy('id')
-    .select('id', 'account_id', 'remaining');
-  const byAccount = new Map<string, GrantLeft[]>();
-  for (const r of rows) {
-    const list = byAccount.get(r.account_id) ?? [];
-    list.push({ id: r.id, remaining: Number(r.remaining) });
-    byAccount.set(r.account_id, list);
-  }
-  return byAccount;
-}
-
 /** Charges replayed from a journal (after a crash) that the database already has: applied once only. */
 async function recordedSettlements(trx: Db, ops: LedgerOp[]): Promise<Set<string>> {
   const ids = ops.flatMap((op) => (op.kind === 'lease-charge' && op.input.replayed ? [op.input.settlementId] : []));
   if (ids.length === 0) return new Set();
   const rows: Array<{ id: string }> = await trx('billing_settlements').whereIn('id', ids).select('id');
   return new Set(rows.map((r) => r.id));
-}
-
-/** The batch's payers, read under their row locks in id order. A payer without an account is absent. */
-async function lockPayers(trx: Db, ops: LedgerOp[]): Promise<Map<string, Payer>> {
-  const ids = [...new Set(ops.map((op) => op.input.accountId))].sort();
-  const q = trx('billing_accounts').whereIn('id', ids).orderBy('id').select('id', 'balance', 'credit_limit');
-  const rows: Array<{ id: string; balance: number | string; credit_limit: number | string }> = await (isPostgres(trx) ? q.forUpdate() : q);
-  return new Map(rows.map((r) => [r.id, { balance: Number(r.balance), creditLimit: Number(r.credit_limit), delta: 0 }]));
 }
 
 /** The month so far of the payers whose rule reads it (under the payers' locks, taken before). */

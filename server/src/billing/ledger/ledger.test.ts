@@ -132,6 +132,28 @@ describe.each(await storageBackends())('ledger (%s)', (backend) => {
     expect(await balance('user:g')).toBe(0);
   });
 
+  it('spends the grants that expire soonest first, across the charges of one batch', async () => {
+    const now = Date.now();
+    // Granted in the other order, so neither insertion nor id order gives the soonest expiry.
+    await addCredit(db, { accountId: 'user:gr', amount: 100, kind: 'grant', expiresAt: now + 60_000 });
+    await addCredit(db, { accountId: 'user:gr', amount: 100, kind: 'grant', expiresAt: now + 10_000 });
+    await addCredit(db, { accountId: 'user:gr', amount: 100, kind: 'grant', expiresAt: now - 1 }); // expired, not yet swept: never spent
+    await addCredit(db, { accountId: 'user:gr', amount: 1_000, kind: 'topup' });
+    const held = await Promise.all([1, 2, 3].map((i) => reserve(tx, { accountId: 'user:gr', requestId: `gr${i}`, attempt: 1, readsPeriodUsage: false, ttlMs: 60_000, amountFor: () => 60, now })));
+    // Three charges of 50 settled together (one batch): 150 spent, 100 from the soonest grant, 50 from the next.
+    await Promise.all(
+      held.map((h, i) =>
+        settle(tx, { accountId: 'user:gr', holdId: h.ok ? h.holdId : null, reserved: 60, requestId: `gr${i + 1}`, attempt: 1, readsPeriodUsage: false, details, budgets: [], now, chargeFor: () => ({ charged: 50, gross: 50, tokens: 1 }) }),
+      ),
+    );
+    const grants = await db('billing_grants').where({ account_id: 'user:gr' }).whereNotNull('expires_at').orderBy('expires_at').select('expires_at', 'remaining');
+    expect(grants.map((g) => [Number(g.expires_at) - now, Number(g.remaining)])).toEqual([
+      [-1, 100],
+      [10_000, 0],
+      [60_000, 50],
+    ]);
+  });
+
   it('never overdraws when reservations and settlements share commits', async () => {
     await addCredit(db, { accountId: 'user:h', amount: 1_000, kind: 'topup' });
     const grouped = createLedgerWriter(db, { lanes: 2 });

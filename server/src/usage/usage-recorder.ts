@@ -188,14 +188,6 @@ export class UsageRecorder {
   }
 
   /**
-   * Writes the events queued when it starts, in full batches; a part batch only when it is the
-   * first (the timer's flush of a quiet queue) or at close. Those that arrive meanwhile wait for
-   * the next flush. Looping until the queue is empty would chase the traffic: under steady load a
-   * few events arrive during every write, and the recorder wrote a transaction of a handful of
-   * events every few milliseconds (about 240 a second at 1,450 requests/s) instead of one per
-   * interval; and after a full batch, the few events queued beyond it made a transaction of their own.
-   */
-  /**
    * Writes `owed` events from the front of the queue, in full batches; a part batch only when it is
    * the first (the timer's flush of a quiet queue), or when `partBatchesToo` (an explicit flush, or
    * close). Those that arrive meanwhile wait for the next flush. Looping until the queue is empty

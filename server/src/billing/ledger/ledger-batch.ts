@@ -395,8 +395,14 @@ function toGrants(rows: Array<{ id: string; account_id: string; remaining: numbe
 function addLeaseUpdate(writes: WriteBatch, id: string, l: LeaseRow): void {
   const sets = ['"amount" = "amount" + ?'];
   const values: Array<string | number> = [l.delta];
-  if (l.expiresAt) sets.push('"expires_at" = ?') && values.push(l.expiresAt);
-  if (l.closedAt) sets.push('"status" = ?', '"closed_at" = ?') && values.push('released', l.closedAt);
+  if (l.expiresAt) {
+    sets.push('"expires_at" = ?');
+    values.push(l.expiresAt);
+  }
+  if (l.closedAt) {
+    sets.push('"status" = ?', '"closed_at" = ?');
+    values.push('released', l.closedAt);
+  }
   writes.add(`update "billing_holds" set ${sets.join(', ')} where "id" = ?`, [...values, id]);
 }
 

@@ -88,6 +88,10 @@ describe.each(await storageBackends())('WriteBatch (%s)', (backend) => {
     await db()('wb_rows').del();
   });
 
+  it('runs only inside a transaction', async () => {
+    await expect(new WriteBatch().add('delete from "wb_rows"').run(db())).rejects.toThrow(/needs a transaction/);
+  });
+
   it('leaves nothing behind when one statement fails: the transaction rolls back', async () => {
     await db()('wb_rows').insert({ id: 'taken', amount: 1 });
     const failing = db().transaction(async (trx) => {

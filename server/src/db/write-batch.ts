@@ -100,7 +100,10 @@ export class WriteBatch {
     });
   }
 
+  /** Runs the batch in `trx`, which must be a transaction: on SQLite the script goes to its connection. */
   async run(trx: Db): Promise<void> {
+    // Outside a transaction, acquireConnection would take a connection from the pool and keep it.
+    if (!(trx as { isTransaction?: boolean }).isTransaction) throw new Error('WriteBatch.run needs a transaction');
     if (this.statements.length === 0) return;
     if (isPostgres(trx)) {
       await Promise.all(this.boundStatements().map((s) => trx.raw(s.sql, s.bindings)));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageBackends, type Backend } from '../../../test/support/backends';
 import { openTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import type { Db } from './connect';
-import { sqliteLiteral, WriteBatch } from './write-batch';
+import { sqlLiteral, WriteBatch } from './write-batch';
 
 /** Strings that would break, or change, a statement they were pasted into unquoted or badly quoted. */
 /** A database of the test's own with table wb_rows, opened before the tests of the describe block it is called in. */
@@ -39,16 +39,16 @@ async function statementsDuring(db: Db, fn: () => Promise<unknown>): Promise<str
 
 const awkward = ["it's", "'); drop table wb_rows; --", 'a ? b ?? c', 'semi;colon', 'back\\slash\\', '-- not a comment', 'ünïcödé ✓ 𝄞', '', '/* open'];
 
-describe('sqliteLiteral and the SQLite script', () => {
+describe('sqlLiteral and the SQLite script', () => {
   it('quotes strings with their quotes doubled, and writes numbers, booleans and nulls as SQLite reads them', () => {
-    expect(sqliteLiteral("it's")).toBe("'it''s'");
-    expect(sqliteLiteral(42)).toBe('42');
-    expect(sqliteLiteral(-5)).toBe('(-5)'); // "amount - -5" would start a comment
-    expect(sqliteLiteral(Number.NaN)).toBe('NULL');
-    expect(sqliteLiteral(true)).toBe('TRUE');
-    expect(sqliteLiteral(null)).toBe('NULL');
-    expect(sqliteLiteral(undefined)).toBe('NULL');
-    expect(sqliteLiteral('a\u0000b')).toBeUndefined();
+    expect(sqlLiteral("it's")).toBe("'it''s'");
+    expect(sqlLiteral(42)).toBe('42');
+    expect(sqlLiteral(-5)).toBe('(-5)'); // "amount - -5" would start a comment
+    expect(sqlLiteral(Number.NaN)).toBe('NULL');
+    expect(sqlLiteral(true)).toBe('TRUE');
+    expect(sqlLiteral(null)).toBe('NULL');
+    expect(sqlLiteral(undefined)).toBe('NULL');
+    expect(sqlLiteral('a\u0000b')).toBeUndefined();
   });
 
   it('writes each value in place of its placeholder, and refuses a count that does not match', () => {

@@ -16,7 +16,7 @@ type Statement = (write: ValueWriter) => string | undefined;
  * statement's own work there: waking the worker is a futex call that, on a small virtual machine,
  * took a fifth of the main thread's time in a window of lease charges, and node-sqlite3 binds and
  * finalizes every statement on the main thread. A script cannot take bound values, so values are
- * written as literals (strings quoted, see sqliteLiteral); a batch holding a string that cannot be
+ * written as literals (strings quoted, see sqlLiteral); a batch holding a string that cannot be
  * written so runs statement by statement, strings bound.
  *
  * On PostgreSQL they are issued together, strings bound: the driver sends them back to back.
@@ -33,13 +33,8 @@ export class WriteBatch {
     const pieces = sql.split('?');
     if (pieces.length !== values.length + 1) throw new Error(`statement has ${pieces.length - 1} placeholders for ${values.length} values`);
     this.statements.push((write) => {
-      let out = pieces[0];
-      for (let i = 0; i < values.length; i++) {
-        const text = write(values[i]);
-        if (text === undefined) return undefined;
-        out += text + pieces[i + 1];
-      }
-      return out;
+      const texts = writeAll(values, write);
+      return texts && pieces.reduce((out, piece, i) => out + texts[i - 1] + piece);
     });
     return this;
   }
@@ -60,14 +55,9 @@ export class WriteBatch {
       this.statements.push((write) => {
         const tuples: string[] = new Array(part.length);
         for (let r = 0; r < part.length; r++) {
-          const row = part[r];
-          if (row.length !== columns.length) throw new Error(`a row of ${row.length} values for ${columns.length} columns`);
-          const texts: string[] = new Array(row.length);
-          for (let c = 0; c < row.length; c++) {
-            const text = write(row[c]);
-            if (text === undefined) return undefined;
-            texts[c] = text;
-          }
+          if (part[r].length !== columns.length) throw new Error(`a row of ${part[r].length} values for ${columns.length} columns`);
+          const texts = writeAll(part[r], write);
+          if (!texts) return undefined;
           tuples[r] = `(${texts.join(',')})`;
         }
         return head + tuples.join(',') + tail;
@@ -80,7 +70,7 @@ export class WriteBatch {
   sqliteScript(): string | undefined {
     const parts: string[] = [];
     for (const statement of this.statements) {
-      const sql = statement(sqliteLiteral);
+      const sql = statement(sqlLiteral);
       if (sql === undefined) return undefined;
       parts.push(sql);
     }
@@ -92,7 +82,7 @@ export class WriteBatch {
     return this.statements.map((statement) => {
       const bindings: string[] = [];
       const sql = statement((v) => {
-        if (typeof v !== 'string') return sqliteLiteral(v);
+        if (typeof v !== 'string') return sqlLiteral(v);
         bindings.push(v);
         return '?';
       })!;
@@ -119,13 +109,24 @@ export class WriteBatch {
   }
 }
 
+/** Each value's text, or undefined as soon as one cannot be written. */
+function writeAll(values: SqlValue[], write: ValueWriter): string[] | undefined {
+  const texts: string[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const text = write(values[i]);
+    if (text === undefined) return undefined;
+    texts[i] = text;
+  }
+  return texts;
+}
+
 /**
  * A value as an SQL literal that SQLite and PostgreSQL read alike. Strings are quoted with their
  * quotes doubled, which is all SQLite reads inside a string literal (it has no backslash escapes);
  * only SQLite scripts get strings this way. A string holding NUL cannot be written in a script (it
  * would end it): undefined.
  */
-export function sqliteLiteral(v: SqlValue): string | undefined {
+export function sqlLiteral(v: SqlValue): string | undefined {
   if (v === null || v === undefined) return 'NULL';
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   // A negative number in parentheses: after a minus in the statement, "--5" would start a comment.

@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import type { ClientOptions } from 'openai';
 import type { Logger } from '@switchyard/plugin-kit';
+import { withReusedHeaders } from './reused-headers';
 import { loadOpenAISdk, loadPooledFetch } from './sdk';
 import type { OpenAIConnection } from './settings';
 
@@ -29,10 +30,13 @@ export async function sdkOptions(connection: OpenAIConnection, apiKey: string | 
   };
 }
 
-/** An SDK client; the first one loads the SDK (see sdk.ts). */
+let clientClass: typeof OpenAI | undefined;
+
+/** An SDK client that reuses each kind of call's headers (reused-headers.ts); the first one loads the SDK (see sdk.ts). */
 export async function createOpenAIClient(connection: OpenAIConnection, apiKey: string | undefined, logger?: Logger): Promise<OpenAI> {
   const [{ default: OpenAIClient }, options] = await Promise.all([loadOpenAISdk(), sdkOptions(connection, apiKey, logger)]);
-  return new OpenAIClient(options);
+  clientClass ??= withReusedHeaders(OpenAIClient);
+  return new clientClass(options);
 }
 
 /** Passes the SDK's own messages to the plugin logger; extra arguments (request details) are dropped. */

@@ -1,0 +1,87 @@
+import type OpenAI from 'openai';
+
+type Client = OpenAI;
+type RequestOptions = Parameters<Client['buildRequest']>[0];
+type BuiltRequest = Awaited<ReturnType<Client['buildRequest']>>;
+
+/** The headers and URL of one kind of call (method and path), as the SDK built them. */
+interface CallTemplate {
+  apiKey: string;
+  url: string;
+  headers: Record<string, string>;
+  countsRetries: boolean;
+}
+
+const RETRY_COUNT = 'x-stainless-retry-count';
+/** Kinds of call kept per client; the gateway makes three (chat, embeddings, images). */
+const MAX_TEMPLATES = 32;
+
+/**
+ * The gateway's calls: a JSON object body and nothing per call that changes the headers or the
+ * URL (no per-call headers, query, timeout, base URL, idempotency key or fetch options).
+ */
+function isPlainCall(options: RequestOptions, client: { idempotencyHeader?: string; fetchOptions?: unknown }): boolean {
+  const body = options.body;
+  if (typeof body !== 'object' || body === null) return false;
+  const proto = Object.getPrototypeOf(body);
+  return (
+    (proto === Object.prototype || proto === null) &&
+    options.headers == null &&
+    options.query == null &&
+    options.timeout === undefined &&
+    options.defaultBaseURL === undefined &&
+    options.idempotencyKey === undefined &&
+    options.fetchOptions == null &&
+    client.idempotencyHeader === undefined &&
+    client.fetchOptions == null &&
+    options.path.startsWith('/')
+  );
+}
+
+/**
+ * A subclass of the SDK's client that reuses each kind of call's headers. For every request the SDK
+ * merges six header sources into a WHATWG Headers object, validating each name and value, and its
+ * debug logging then copies them whatever the log level: about a tenth of the CPU of forwarding a
+ * call through it. The gateway's calls of one kind differ only in their body and retry count, so
+ * this client lets the SDK build the first one (its own buildRequest, so the headers are exactly the
+ * SDK's), keeps the headers as a plain record and reuses them. Any other call takes the SDK's path.
+ * `buildRequest` is public and meant to be overridden (the SDK's Azure client does); the test beside
+ * this file checks that both paths build the same request.
+ */
+export function withReusedHeaders(Base: typeof OpenAI): typeof OpenAI {
+  class ReusedHeadersClient extends Base {
+    private readonly templates = new Map<string, CallTemplate>();
+
+    override async buildRequest(options: RequestOptions, { retryCount = 0 }: { retryCount?: number } = {}): Promise<BuiltRequest> {
+      if (!isPlainCall(options, this as unknown as { idempotencyHeader?: string; fetchOptions?: unknown })) return super.buildRequest(options, { retryCount });
+      const template = await this.templateFor(options);
+      const headers = { ...template.headers };
+      if (template.countsRetries) headers[RETRY_COUNT] = String(retryCount);
+      const req = {
+        method: options.method,
+        // A plain record where the SDK has a Headers object: after buildRequest the SDK only hands
+        // req to fetch and to its log formatter, which both take either.
+        headers: headers as unknown as Headers,
+        ...(options.signal && { signal: options.signal }),
+        body: JSON.stringify(options.body),
+      };
+      return { req, url: template.url, timeout: this.timeout };
+    }
+
+    private async templateFor(options: RequestOptions): Promise<CallTemplate> {
+      const key = `${options.method} ${options.path}`;
+      const known = this.templates.get(key);
+      if (known !== undefined && known.apiKey === this.apiKey) return known;
+      const built = await super.buildRequest({ method: options.method, path: options.path, body: {} }, { retryCount: 0 });
+      const headers: Record<string, string> = {};
+      built.req.headers.forEach((value, name) => (headers[name] = value));
+      const template = { apiKey: this.apiKey, url: built.url, headers, countsRetries: RETRY_COUNT in headers };
+      if (this.templates.size >= MAX_TEMPLATES) this.templates.clear();
+      this.templates.set(key, template);
+      return template;
+    }
+  }
+  // The SDK's User-Agent is the client class's name: keep it the official one.
+  Object.defineProperty(ReusedHeadersClient, 'name', { value: Base.name });
+  return ReusedHeadersClient;
+}

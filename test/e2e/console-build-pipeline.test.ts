@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../support/gateway';
-import { launchBrowser, openPage } from './support/browser';
+import { browserAvailable, launchBrowser, openPage } from './support/browser';
 import { openFromNav, OWNER, setUpOwner, startConsoleGateway } from './support/console-gateway';
 import { adminCall, chat } from './support/seed';
 
@@ -13,7 +13,7 @@ import { adminCall, chat } from './support/seed';
 
 const TIMEOUT = 120_000;
 
-describe('console: sign in, create a key, build and publish a fallback pipeline', () => {
+describe.skipIf(!browserAvailable())('console: sign in, create a key, build and publish a fallback pipeline', () => {
   let gw: TestGateway;
   let browser: Browser;
   let page: Page;

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestGateway } from '../support/gateway';
-import { launchBrowser, NARROW, openPage } from './support/browser';
+import { browserAvailable, launchBrowser, NARROW, openPage } from './support/browser';
 import { openFromNav, OWNER, signIn, startConsoleGateway } from './support/console-gateway';
 import { adminCall, FALLBACK_GRAPH } from './support/seed';
 
@@ -14,7 +14,7 @@ import { adminCall, FALLBACK_GRAPH } from './support/seed';
 const TIMEOUT = 120_000;
 const VIEWER = { email: 'val@example.com', password: 'viewer password 123' };
 
-describe('console: a playground request through a pipeline shows on the live dashboard', () => {
+describe.skipIf(!browserAvailable())('console: a playground request through a pipeline shows on the live dashboard', () => {
   let gw: TestGateway;
   let browser: Browser;
   let playground: Page;

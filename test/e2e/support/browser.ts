@@ -4,8 +4,20 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 /** The system Chromium (installed by .ci/run when missing); `npx playwright install` is not used. */
 export const CHROMIUM = process.env.SWITCHYARD_CHROMIUM ?? '/usr/bin/chromium';
 
-export function chromiumAvailable(): boolean {
-  return existsSync(CHROMIUM);
+/** Set by .ci/run, which installs Chromium: a missing browser is then a failure, not a skip. */
+export const BROWSER_REQUIRED = process.env.SWITCHYARD_REQUIRE_BROWSER === '1';
+
+/**
+ * Whether the browser tests can run. Without Chromium they are skipped with a loud notice, as the
+ * PostgreSQL and Redis cases are without their servers, unless SWITCHYARD_REQUIRE_BROWSER=1.
+ */
+export function browserAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (BROWSER_REQUIRED) throw new Error(`Chromium is required (SWITCHYARD_REQUIRE_BROWSER=1) but ${CHROMIUM} does not exist`);
+  console.warn(
+    `\n*** Chromium not found at ${CHROMIUM}: the console's browser test cases are SKIPPED. Install Debian's chromium package (.ci/run does) or point SWITCHYARD_CHROMIUM at one; set SWITCHYARD_REQUIRE_BROWSER=1 to make this a failure. ***\n`,
+  );
+  return false;
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -166,20 +166,21 @@ describe.each(await storageBackends())('users, sessions and API keys on %s', (ba
       const u = await makeOwner('admin');
       const { secret } = await keys.create({
         name: 'limited', userId: u.id, projectId: 'proj_1', scopes: ['chat', 'admin'], allowedModels: ['gpt-*'], allowedPipelines: ['pl_1'],
-        rpm: 60, tpm: 10_000, budget: { microCredits: 5_000_000, period: 'month' }, attributes: { team: 'search', email: 'forged@example.com' },
+        rpm: 60, tpm: 10_000, budget: { microCredits: 5_000_000, period: 'month' }, attributes: { team: 'search', email: 'forged@example.com', tags: { cost: 'a' } },
       });
       const v = await keys.verify(secret);
       if (v.status !== 'ok') throw new Error(v.status);
       expect(v.principal).toEqual({
         method: 'api-key', id: expect.stringMatching(/^key_/), userId: u.id, projectId: 'proj_1', role: 'admin', scopes: ['chat', 'admin'],
         allowedModels: ['gpt-*'], allowedPipelines: ['pl_1'], limits: { rpm: 60, tpm: 10_000 },
-        attributes: { team: 'search', keyName: 'limited', keyPrefix: secret.slice(0, 9), email: u.email, budget: { microCredits: 5_000_000, period: 'month' } },
+        attributes: { team: 'search', tags: { cost: 'a' }, keyName: 'limited', keyPrefix: secret.slice(0, 9), email: u.email, budget: { microCredits: 5_000_000, period: 'month' } },
       });
       // Each request gets its own copy: changing one does not change the cached key.
       (v.principal.scopes as string[]).push('*');
       (v.principal.attributes as Record<string, unknown>).team = 'changed';
+      ((v.principal.attributes as Record<string, unknown>).tags as Record<string, unknown>).cost = 'changed';
       const again = await keys.verify(secret);
-      expect(again.status === 'ok' && again.principal).toMatchObject({ scopes: ['chat', 'admin'], attributes: { team: 'search' } });
+      expect(again.status === 'ok' && again.principal).toMatchObject({ scopes: ['chat', 'admin'], attributes: { team: 'search', tags: { cost: 'a' } } });
     });
 
     it('answers malformed, unknown, expired, revoked and disabled-owner keys apart', async () => {

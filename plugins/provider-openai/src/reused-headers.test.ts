@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createOpenAIClient, sdkOptions } from './client';
+import { withReusedHeaders } from './reused-headers';
 import type { OpenAIConnection } from './settings';
 
 type RequestOptions = Parameters<OpenAI['buildRequest']>[0];
@@ -85,5 +86,13 @@ describe('a client that reuses each kind of call\'s headers', () => {
       expect(ours.req.headers).toBeInstanceOf(Headers);
       expect(sent(ours)).toEqual(sent(await sdkBuild(client, options, 0)));
     }
+  });
+
+  it('leaves every call to the SDK when the client has fetch options of its own', async () => {
+    const Client = withReusedHeaders(OpenAI);
+    const client = new Client({ ...(await sdkOptions(base, 'sk-fetch')), fetchOptions: { keepalive: true } });
+    const ours = await client.buildRequest(chatCall());
+    expect(ours.req.headers).toBeInstanceOf(Headers);
+    expect(ours.req).toMatchObject({ keepalive: true });
   });
 });

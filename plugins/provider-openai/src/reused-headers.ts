@@ -1,8 +1,7 @@
 import type OpenAI from 'openai';
 
-type Client = OpenAI;
-type RequestOptions = Parameters<Client['buildRequest']>[0];
-type BuiltRequest = Awaited<ReturnType<Client['buildRequest']>>;
+type RequestOptions = Parameters<OpenAI['buildRequest']>[0];
+type BuiltRequest = Awaited<ReturnType<OpenAI['buildRequest']>>;
 
 /** The headers and URL of one kind of call (method and path), as the SDK built them. */
 interface CallTemplate {
@@ -20,7 +19,7 @@ const MAX_TEMPLATES = 32;
  * The gateway's calls: a JSON object body and nothing per call that changes the headers or the
  * URL (no per-call headers, query, timeout, base URL, idempotency key or fetch options).
  */
-function isPlainCall(options: RequestOptions, client: { idempotencyHeader?: string; fetchOptions?: unknown }): boolean {
+function isPlainCall(options: RequestOptions): boolean {
   const body = options.body;
   if (typeof body !== 'object' || body === null) return false;
   const proto = Object.getPrototypeOf(body);
@@ -32,8 +31,6 @@ function isPlainCall(options: RequestOptions, client: { idempotencyHeader?: stri
     options.defaultBaseURL === undefined &&
     options.idempotencyKey === undefined &&
     options.fetchOptions == null &&
-    client.idempotencyHeader === undefined &&
-    client.fetchOptions == null &&
     options.path.startsWith('/')
   );
 }
@@ -53,7 +50,9 @@ export function withReusedHeaders(Base: typeof OpenAI): typeof OpenAI {
     private readonly templates = new Map<string, CallTemplate>();
 
     override async buildRequest(options: RequestOptions, { retryCount = 0 }: { retryCount?: number } = {}): Promise<BuiltRequest> {
-      if (!isPlainCall(options, this as unknown as { idempotencyHeader?: string; fetchOptions?: unknown })) return super.buildRequest(options, { retryCount });
+      // A client-wide idempotency header or fetch options would make every call differ, too.
+      const plain = isPlainCall(options) && this.idempotencyHeader === undefined && this.fetchOptions == null;
+      if (!plain) return super.buildRequest(options, { retryCount });
       const template = await this.templateFor(options);
       const headers = { ...template.headers };
       if (template.countsRetries) headers[RETRY_COUNT] = String(retryCount);

@@ -1,11 +1,11 @@
-import { hash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { errors } from '@switchyard/core';
+import { sha256Digest } from '../identity/secrets';
 import { presentedToken } from '../auth/credentials-from-request';
 import type { GatewayMetrics } from './gateway-metrics';
 import { EXPOSITION_CONTENT_TYPE } from './registry';
 
-const sha256 = (s: string) => hash('sha256', s, 'buffer');
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
@@ -14,12 +14,12 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
  * same host that forwards X-Forwarded-For does not open it to everyone).
  */
 export function metricsRoute(metrics: GatewayMetrics, token: string | undefined): RequestHandler {
-  const expected = token === undefined ? undefined : sha256(token);
+  const expected = token === undefined ? undefined : sha256Digest(token);
   return (req: Request, res: Response, next: NextFunction) => {
     if (expected) {
       const given = presentedToken({ method: req.method, path: req.path, ip: req.ip ?? '', headers: req.headers });
       if (given === undefined) return next(errors.unauthorized('Metrics need the metrics token as a bearer token.', 'missing_api_key'));
-      if (!timingSafeEqual(sha256(given), expected)) return next(errors.unauthorized('Incorrect metrics token provided.', 'invalid_api_key'));
+      if (!timingSafeEqual(sha256Digest(given), expected)) return next(errors.unauthorized('Incorrect metrics token provided.', 'invalid_api_key'));
     } else if (!LOOPBACK.has(req.ip ?? '')) {
       return next(errors.forbidden('Metrics are only served to loopback clients unless SWITCHYARD_METRICS_TOKEN is set.', 'metrics_forbidden'));
     }

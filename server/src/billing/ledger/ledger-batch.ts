@@ -11,7 +11,7 @@ import type { ReleaseInput, ReserveInput, ReserveResult, SettleInput, Settlement
 import { grantTakes, type GrantLeft } from './credits';
 import { entryRows, type EntryMeta, type EntryRows } from './journal';
 import type { LeaseChargeInput, LeaseChargeResult, LeaseReturnInput, LeaseTakeInput, LeaseTakeResult } from './lease-ops';
-import { periodKey, readPeriodUsages } from './period-usage';
+import { addPeriodUsage, periodKey, readPeriodUsages } from './period-usage';
 
 export type LedgerOp =
   | { kind: 'reserve'; input: ReserveInput }
@@ -282,13 +282,7 @@ export async function applyLedgerBatch(trx: Db, ops: LedgerOp[]): Promise<Ledger
   for (const [account, amount] of collectedBy) {
     for (const take of grantTakes(grants.get(account) ?? [], amount)) writes.add('update "billing_grants" set "remaining" = "remaining" - ? where "id" = ?', [take.amount, take.id]);
   }
-  for (const d of periodDelta.values()) {
-    writes.add(
-      'insert into "billing_period_usage" ("account_id","period","micro_credits","tokens","requests") values (?,?,?,?,?) on conflict ("account_id","period") do update set ' +
-        '"micro_credits" = "billing_period_usage"."micro_credits" + excluded."micro_credits", "tokens" = "billing_period_usage"."tokens" + excluded."tokens", "requests" = "billing_period_usage"."requests" + excluded."requests"',
-      [d.account, d.period, d.microCredits, d.tokens, d.requests],
-    );
-  }
+  for (const d of periodDelta.values()) addPeriodUsage(writes, d.account, d.period, d);
   await writes.run(trx);
   await fillSpendAfter(trx, results, spendDelta, spendMarks);
   return results;

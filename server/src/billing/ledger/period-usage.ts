@@ -1,5 +1,6 @@
 import type { PeriodUsage } from '@switchyard/spec';
 import type { Db } from '../../db/connect';
+import type { WriteBatch } from '../../db/write-batch';
 
 /** The key of one payer's month in the maps below. */
 export const periodKey = (accountId: string, period: string) => `${accountId}\u0000${period}`;
@@ -15,14 +16,11 @@ export async function readPeriodUsage(db: Db, accountId: string, period: string)
   return (await readPeriodUsages(db, [accountId], [period])).get(periodKey(accountId, period)) ?? { period, microCredits: 0, tokens: 0, requests: 0 };
 }
 
-/** Adds settled requests to the month: their gross value at the plain price, tokens, and count. */
-export async function addPeriodUsage(trx: Db, accountId: string, period: string, add: { microCredits: number; tokens: number; requests: number }): Promise<void> {
-  await trx('billing_period_usage')
-    .insert({ account_id: accountId, period, micro_credits: add.microCredits, tokens: add.tokens, requests: add.requests })
-    .onConflict(['account_id', 'period'])
-    .merge({
-      micro_credits: trx.raw('?? + ?', ['billing_period_usage.micro_credits', add.microCredits]),
-      tokens: trx.raw('?? + ?', ['billing_period_usage.tokens', add.tokens]),
-      requests: trx.raw('?? + ?', ['billing_period_usage.requests', add.requests]),
-    });
+/** Adds settled requests to the month (gross value at the plain price, tokens, count): one statement of the ledger batch's writes. */
+export function addPeriodUsage(writes: WriteBatch, accountId: string, period: string, add: { microCredits: number; tokens: number; requests: number }): void {
+  writes.add(
+    'insert into "billing_period_usage" ("account_id","period","micro_credits","tokens","requests") values (?,?,?,?,?) on conflict ("account_id","period") do update set ' +
+      '"micro_credits" = "billing_period_usage"."micro_credits" + excluded."micro_credits", "tokens" = "billing_period_usage"."tokens" + excluded."tokens", "requests" = "billing_period_usage"."requests" + excluded."requests"',
+    [accountId, period, add.microCredits, add.tokens, add.requests],
+  );
 }

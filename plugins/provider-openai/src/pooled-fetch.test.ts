@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { originAndPath, pooledFetch } from './pooled-fetch';
+import { PreparedHeaders, takesPreparedHeaders } from './prepared-headers';
 
 describe('pooledFetch', () => {
   let server: http.Server;
@@ -54,6 +55,19 @@ describe('pooledFetch', () => {
     expect(last.headers['content-length']).toBe('7');
     expect(last.headers['transfer-encoding']).toBeUndefined();
     expect(last.headers.authorization).toBe('Bearer k');
+  });
+
+  it('sends prepared headers as they are, and leaves them unchanged', async () => {
+    expect(takesPreparedHeaders(pooledFetch)).toBe(true);
+    const record = Object.freeze({ 'content-type': 'application/json', authorization: 'Bearer p', 'x-stainless-retry-count': '0' });
+    const headers = new PreparedHeaders(record);
+    for (const body of ['{"n":1}', new Uint8Array([123, 125])]) {
+      const res = await pooledFetch(`${base}/x`, { method: 'POST', headers: headers as unknown as HeadersInit, body });
+      expect(res.status).toBe(201);
+      await res.text();
+      expect(seen.at(-1)!.headers).toMatchObject({ authorization: 'Bearer p', 'x-stainless-retry-count': '0' });
+    }
+    expect(record).toEqual({ 'content-type': 'application/json', authorization: 'Bearer p', 'x-stainless-retry-count': '0' });
   });
 
   it('reads a JSON answer once, as any Response would', async () => {
@@ -116,6 +130,13 @@ describe('pooledFetch', () => {
     const body = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('streamed')), c.close()) });
     const res = await pooledFetch(`${base}/x`, { method: 'POST', body, duplex: 'half' } as RequestInit);
     expect(await res.json()).toEqual({ echo: 'streamed' });
+  });
+
+  it('gives fetch the record of prepared headers when it falls back', async () => {
+    const body = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('s')), c.close()) });
+    const headers = new PreparedHeaders({ authorization: 'Bearer fallback' });
+    await (await pooledFetch(`${base}/x`, { method: 'POST', body, duplex: 'half', headers } as unknown as RequestInit)).text();
+    expect(seen.at(-1)!.headers.authorization).toBe('Bearer fallback');
   });
 });
 

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Agent } from 'undici';
 import { isEventStream, isJson } from './content-type';
+import { acceptPreparedHeaders, PreparedHeaders } from './prepared-headers';
 import { BufferedResponse, EventStreamResponse, UpstreamHeaders } from './upstream-response';
 
 /**
@@ -41,15 +42,17 @@ export function originAndPath(url: string): { origin: string; path: string } {
   return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
 }
 
-export async function pooledFetch(input: FetchInput, init: FetchInit = {}): Promise<Response> {
+export const pooledFetch = acceptPreparedHeaders(async function pooledFetch(input: FetchInput, init: FetchInit = {}): Promise<Response> {
   const body = init.body;
   const simpleBody = body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
-  if (input instanceof Request || !simpleBody) return fetch(input, init);
+  // The reused-headers client's record is sent as is: undici only reads it.
+  const prepared = init.headers instanceof PreparedHeaders ? init.headers.record : undefined;
+  if (input instanceof Request || !simpleBody) return fetch(input, prepared ? { ...init, headers: prepared } : init);
   const url = String(input);
   const res = await agent.request({
     ...originAndPath(url),
     method: (init.method ?? 'GET') as 'GET',
-    headers: headerRecord(init.headers),
+    headers: prepared ?? headerRecord(init.headers),
     body: body ?? undefined,
     signal: init.signal ?? undefined,
   });
@@ -65,4 +68,4 @@ export async function pooledFetch(input: FetchInput, init: FetchInit = {}): Prom
   if (isJson(contentType)) return new BufferedResponse(res.statusCode, headers, url, await res.body.text()) as unknown as Response;
   if (res.statusCode < 300 && isEventStream(contentType)) return new EventStreamResponse(res.statusCode, headers, url, res.body) as unknown as Response;
   return new Response(Readable.toWeb(res.body) as ReadableStream<Uint8Array>, { status: res.statusCode, headers });
-}
+});

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createOpenAIClient, sdkOptions } from './client';
+import { PreparedHeaders } from './prepared-headers';
 import { withReusedHeaders } from './reused-headers';
 import type { OpenAIConnection } from './settings';
 
@@ -18,6 +19,7 @@ const connections: Array<[string, OpenAIConnection, string | undefined]> = [
 function headerRecord(headers: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (headers instanceof Headers) headers.forEach((value, name) => (out[name] = value));
+  else if (headers instanceof PreparedHeaders) Object.assign(out, headers.record);
   else Object.assign(out, headers as Record<string, string>);
   return out;
 }
@@ -48,7 +50,7 @@ describe('a client that reuses each kind of call\'s headers', () => {
     for (const retryCount of [0, 2, 0]) {
       for (const options of [chatCall(signal), chatCall(), { method: 'post' as const, path: '/embeddings', body: { model: 'e', input: ['a', 'b'] } }]) {
         const ours = await client.buildRequest(options, { retryCount });
-        expect(ours.req.headers).not.toBeInstanceOf(Headers);
+        expect(ours.req.headers).toBeInstanceOf(PreparedHeaders);
         expect(sent(ours)).toEqual(sent(await sdkBuild(client, options, retryCount)));
       }
     }
@@ -86,6 +88,27 @@ describe('a client that reuses each kind of call\'s headers', () => {
       expect(ours.req.headers).toBeInstanceOf(Headers);
       expect(sent(ours)).toEqual(sent(await sdkBuild(client, options, 0)));
     }
+  });
+
+  it('hands the pooled fetch headers the SDK\'s log formatter does not copy, one set per retry count', async () => {
+    const client = await createOpenAIClient(base, 'sk-log');
+    const first = (await client.buildRequest(chatCall(), { retryCount: 0 })).req.headers;
+    // What the SDK's log formatter copies of an object that is not a Headers: its own entries.
+    expect(Object.entries(first)).toEqual([]);
+    expect((await client.buildRequest(chatCall(), { retryCount: 0 })).req.headers).toBe(first);
+    const retried = (await client.buildRequest(chatCall(), { retryCount: 1 })).req.headers;
+    expect(retried).not.toBe(first);
+    expect(headerRecord(retried)['x-stainless-retry-count']).toBe('1');
+    expect(headerRecord(first)['x-stainless-retry-count']).toBe('0');
+  });
+
+  it('gives any other fetch a plain record of the headers', async () => {
+    const Client = withReusedHeaders(OpenAI);
+    const client = new Client({ ...(await sdkOptions(base, 'sk-plain')), fetch: (input, init) => fetch(input, init) });
+    const ours = await client.buildRequest(chatCall(), { retryCount: 1 });
+    expect(ours.req.headers).not.toBeInstanceOf(PreparedHeaders);
+    expect(ours.req.headers).not.toBeInstanceOf(Headers);
+    expect(sent(ours)).toEqual(sent(await sdkBuild(client, chatCall(), 1)));
   });
 
   it('leaves every call to the SDK when the client has fetch options of its own', async () => {

@@ -24,6 +24,21 @@ describe('StallGuard', () => {
     guard.close();
   });
 
+  it('gives a wait that begins late in the timer\'s period the whole limit', async () => {
+    const guard = new StallGuard(new AbortController().signal, 200, 'slow');
+    await sleep(140);
+    // Begins 140 ms into the period and lasts 160 ms: past the timer's first firing, under the limit.
+    expect(await guard.wait(sleep(160).then(() => 'late'))).toBe('late');
+    expect(guard.stalled).toBeUndefined();
+    await sleep(40);
+    const startedAt = performance.now();
+    const err = await guard.wait(never()).catch((e: unknown) => e);
+    expect(err).toBe(guard.stalled);
+    // Not before the limit, and well before a whole extra period after it.
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(199);
+    expect(performance.now() - startedAt).toBeLessThan(390);
+  });
+
   it('follows the request signal until closed', () => {
     const request = new AbortController();
     const guard = new StallGuard(request.signal, 1000, 'slow');

@@ -5,18 +5,24 @@ import { GatewayError } from '@switchyard/core';
  * own timeouts end when the response headers arrive, so a body that stalls afterwards would hold
  * its socket, its request and its client for ever.
  *
- * One timer per stream, re-armed (`refresh()`, no allocation) each time the gateway waits for the
- * next chunk; only that wait counts, so a slow client that holds up the relay is not blamed on
- * the upstream. When it fires during a wait, the attempt's own signal is aborted (the provider
- * drops the upstream call and its socket) and the wait fails with a 504 `upstream_stream_stalled`.
+ * Only the gateway's waits for the next chunk count, so a slow client that holds up the relay is
+ * not blamed on the upstream. A wait notes when it began; the stream's one timer checks that
+ * when it fires and, if the wait is younger than the limit, fires again when it would reach it.
+ * Re-arming the timer on every wait instead cost a timer-list insertion per chunk. When a wait
+ * reaches the limit, the attempt's own signal is aborted (the provider drops the upstream call and
+ * its socket) and the wait fails with a 504 `upstream_stream_stalled`.
  * The attempt's signal follows the request's, so a client that leaves still aborts the upstream.
  */
 export class StallGuard {
   private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout;
   private readonly onRequestAbort: () => void;
+  private readonly onTimer = () => this.fire();
   /** Fails the wait in progress; undefined while the gateway is not waiting on the upstream. */
   private failWait: ((err: unknown) => void) | undefined;
+  /** When the wait in progress began (performance.now(), which no clock change moves). */
+  private waitStartedAt = 0;
+  private closed = false;
   /** Set once the timer has fired during a wait: the error the attempt fails with. */
   stalled: GatewayError | undefined;
 
@@ -28,8 +34,7 @@ export class StallGuard {
     this.onRequestAbort = () => this.controller.abort(requestSignal.reason);
     if (requestSignal.aborted) this.onRequestAbort();
     else requestSignal.addEventListener('abort', this.onRequestAbort, { once: true });
-    this.timer = setTimeout(() => this.fire(), idleMs);
-    this.timer.unref();
+    this.timer = setTimeout(this.onTimer, idleMs).unref();
   }
 
   /** The provider call's signal: aborted by the request's, or by a stall. */
@@ -39,7 +44,7 @@ export class StallGuard {
 
   /** Waits for the upstream's next step, failing with the stall error if none comes in time. */
   wait<T>(step: Promise<T>): Promise<T> {
-    this.timer.refresh();
+    this.waitStartedAt = performance.now();
     return new Promise<T>((resolve, reject) => {
       this.failWait = reject;
       step.then(
@@ -57,15 +62,22 @@ export class StallGuard {
 
   /** The stream ended, failed or was closed: stop the timer and let go of the request's signal. */
   close(): void {
+    this.closed = true;
     clearTimeout(this.timer);
     this.failWait = undefined;
     this.requestSignal.removeEventListener('abort', this.onRequestAbort);
   }
 
   private fire(): void {
+    if (this.closed || this.controller.signal.aborted) return;
     const failWait = this.failWait;
-    // Not waiting: the relay is busy with the client; the next wait re-arms the timer.
-    if (!failWait || this.controller.signal.aborted) return;
+    // Not waiting (the relay is busy with the client): a wait starting from now is checked a full period on.
+    if (!failWait) return void this.timer.refresh();
+    const waited = performance.now() - this.waitStartedAt;
+    if (waited < this.idleMs) {
+      this.timer = setTimeout(this.onTimer, Math.ceil(this.idleMs - waited)).unref();
+      return;
+    }
     this.stalled = new GatewayError({
       status: 504,
       type: 'timeout_error',

@@ -41,15 +41,16 @@ function isPlainCall(options: RequestOptions): boolean {
 }
 
 /** The template's headers with this call's retry count. */
-function headerRecord(template: CallTemplate, retryCount: number): Record<string, string> {
+function headersFor(template: CallTemplate, retryCount: number): Record<string, string> {
   const headers = { ...template.headers };
   if (template.countsRetries) headers[RETRY_COUNT] = String(retryCount);
   return headers;
 }
 
 function preparedHeaders(template: CallTemplate, retryCount: number): PreparedHeaders {
-  if (retryCount >= MAX_PREPARED_RETRIES) return new PreparedHeaders(headerRecord(template, retryCount));
-  return (template.prepared[retryCount] ??= new PreparedHeaders(headerRecord(template, retryCount)));
+  // Frozen: one record serves every call of its kind and retry count.
+  if (retryCount >= MAX_PREPARED_RETRIES) return new PreparedHeaders(Object.freeze(headersFor(template, retryCount)));
+  return (template.prepared[retryCount] ??= new PreparedHeaders(Object.freeze(headersFor(template, retryCount))));
 }
 
 /**
@@ -84,7 +85,7 @@ export function withReusedHeaders(Base: typeof OpenAI): typeof OpenAI {
         method: options.method,
         // Not the SDK's Headers object: after buildRequest the SDK only hands req to fetch and to
         // its log formatter, which both take a plain record, and the pooled fetch takes PreparedHeaders.
-        headers: (this.fetchTakesPrepared ? preparedHeaders(template, retryCount) : headerRecord(template, retryCount)) as unknown as Headers,
+        headers: (this.fetchTakesPrepared ? preparedHeaders(template, retryCount) : headersFor(template, retryCount)) as unknown as Headers,
         ...(options.signal && { signal: options.signal }),
         body: JSON.stringify(options.body),
       };

@@ -22,7 +22,6 @@ export class StallGuard {
   private failWait: ((err: unknown) => void) | undefined;
   /** When the wait in progress began (performance.now(), which no clock change moves). */
   private waitStartedAt = 0;
-  private closed = false;
   /** Set once the timer has fired during a wait: the error the attempt fails with. */
   stalled: GatewayError | undefined;
 
@@ -62,14 +61,14 @@ export class StallGuard {
 
   /** The stream ended, failed or was closed: stop the timer and let go of the request's signal. */
   close(): void {
-    this.closed = true;
     clearTimeout(this.timer);
     this.failWait = undefined;
     this.requestSignal.removeEventListener('abort', this.onRequestAbort);
   }
 
   private fire(): void {
-    if (this.closed || this.controller.signal.aborted) return;
+    // close() clears the timer, so only an aborted attempt gets here with nothing left to do.
+    if (this.controller.signal.aborted) return;
     const failWait = this.failWait;
     // Not waiting (the relay is busy with the client): a wait starting from now is checked a full period on.
     if (!failWait) return void this.timer.refresh();

@@ -126,7 +126,7 @@ describe('SseWriter and the journal', () => {
     const { res, sse } = writer();
     sse.open();
     const seenByJournal: Array<{ writes: number; ended: string | undefined }> = [];
-    writeAtTurnEnd({ writeBuffered: () => seenByJournal.push({ writes: res.writes.length, ended: res.ended }) });
+    writeAtTurnEnd({ turnRank: 0, writeBuffered: () => seenByJournal.push({ writes: res.writes.length, ended: res.ended }) });
     sse.send({ n: 1 });
     sse.send('[DONE]');
     sse.end();

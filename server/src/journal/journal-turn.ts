@@ -5,10 +5,17 @@
  * before the records it depends on are on disk (a usage event, a charge) waits for
  * `journalsWritten()`: sendJson and the SSE writer do, so a client never has an answer whose
  * record a killed process had not yet handed to the operating system.
+ *
+ * Within a turn, journals are written in the order of their `turnRank`, lowest first. A process
+ * killed between two of the writes keeps the records of the earlier ones: the usage journal
+ * (rank 0) goes before the charge journal (rank 1), so a charge on disk always has on disk the
+ * usage event that explains it, even for an answer that never left.
  */
 export interface TurnBuffered {
   /** Writes what it buffered; never throws (a failed write is the journal's to report). */
   writeBuffered(): void;
+  /** Lower ranks are written first in a turn. */
+  readonly turnRank: number;
 }
 
 const dirty = new Set<TurnBuffered>();
@@ -32,7 +39,8 @@ export function journalsWritten(): Promise<void> | undefined {
 /** Writes every buffered journal now, then releases the answers that waited for them. */
 export function writeTurn(): void {
   scheduled = false;
-  for (const journal of dirty) journal.writeBuffered();
+  const journals = dirty.size > 1 ? [...dirty].sort((a, b) => a.turnRank - b.turnRank) : dirty;
+  for (const journal of journals) journal.writeBuffered();
   dirty.clear();
   const released = waiting;
   waiting = [];

@@ -55,18 +55,22 @@ export class LocalJournal<T extends object> implements TurnBuffered {
   private constructor(
     readonly dir: string,
     private readonly logger: Logger,
+    readonly turnRank: number,
   ) {
     this.current = this.openSegment();
   }
 
-  /** Creates `<baseDir>/<instanceId>/` with its owner file and a first segment. */
-  static open<T extends object>(baseDir: string, instanceId: string, logger: Logger): LocalJournal<T> {
+  /**
+   * Creates `<baseDir>/<instanceId>/` with its owner file and a first segment. `turnRank` orders
+   * this journal's write among those of the same turn (journal-turn.ts).
+   */
+  static open<T extends object>(baseDir: string, instanceId: string, logger: Logger, options: { turnRank?: number } = {}): LocalJournal<T> {
     const dir = path.join(baseDir, instanceId);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const owner: JournalOwner = { instanceId, pid: process.pid, host: hostname(), startedAt: Date.now() };
     writeFileSync(path.join(dir, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
     LocalJournal.openHere.add(path.resolve(dir));
-    return new LocalJournal<T>(dir, logger);
+    return new LocalJournal<T>(dir, logger, options.turnRank ?? 0);
   }
 
   /** Buffers the record; it is written at the end of this turn (or by `writeBuffered`). */

@@ -34,7 +34,7 @@ describe('sendJson', () => {
   it('answers only after the journal records of the turn are written', async () => {
     const res = response();
     let bodyWhenJournaled: string | undefined = 'not journaled';
-    writeAtTurnEnd({ writeBuffered: () => (bodyWhenJournaled = res.body) });
+    writeAtTurnEnd({ turnRank: 0, writeBuffered: () => (bodyWhenJournaled = res.body) });
     sendJson(res as unknown as ServerResponse, 200, { id: 'chatcmpl-1' });
     expect(res.body).toBeUndefined();
     await journalsWritten();
@@ -45,7 +45,7 @@ describe('sendJson', () => {
 
   it('drops a waiting answer that was overtaken (the client left)', async () => {
     const res = response();
-    writeAtTurnEnd({ writeBuffered: () => undefined });
+    writeAtTurnEnd({ turnRank: 0, writeBuffered: () => undefined });
     sendJson(res as unknown as ServerResponse, 200, { id: 'late' });
     res.destroyed = true;
     await journalsWritten();

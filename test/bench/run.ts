@@ -31,6 +31,8 @@ const WARMUP_MS = 1500;
 const STARTUP_WARMUP_MS = Number(process.env.BENCH_STARTUP_WARMUP_MS ?? 10_000);
 
 const BARE = 'bare Node.js proxy';
+/** Streams only: the bare proxy parsing and serializing each event, as it does the JSON answer. */
+const BARE_PER_EVENT = 'bare proxy, per-event JSON';
 const SDK_PROXY = 'bare proxy, official SDK';
 const FULL = 'switchyard, all features';
 const FULL_HOLDS = 'switchyard, all features, no leases';
@@ -50,6 +52,8 @@ async function main() {
     children.push(upstream);
     const proxy = await startChild('bare-proxy.ts', { UPSTREAM_URL: upstream.url });
     children.push(proxy);
+    const perEventProxy = await startChild('bare-proxy.ts', { UPSTREAM_URL: upstream.url, PER_EVENT: '1' });
+    children.push(perEventProxy);
     const sdkProxy = await startChild('sdk-proxy.ts', { UPSTREAM_URL: upstream.url });
     children.push(sdkProxy);
     const gateway = await startChild('gateway-process.ts', { UPSTREAM_URL: upstream.url, BENCH_KEY: 'sy-bench-key' });
@@ -62,6 +66,7 @@ async function main() {
     const targets = [
       { name: 'emulator (direct)', url: upstream.url, headers: { authorization: 'Bearer sk-bench-upstream' } },
       { name: BARE, url: proxy.url, headers: { authorization: 'Bearer sk-bench-upstream' } },
+      { name: BARE_PER_EVENT, url: perEventProxy.url, headers: { authorization: 'Bearer sk-bench-upstream' }, streamsOnly: true },
       { name: SDK_PROXY, url: sdkProxy.url, headers: { authorization: 'Bearer sk-bench-upstream' } },
       { name: 'switchyard', url: gateway.url, headers: { authorization: 'Bearer sy-bench-key' } },
       { name: FULL, url: full.child.url, headers: { authorization: `Bearer ${full.customer.key}` } },
@@ -72,6 +77,7 @@ async function main() {
     const rows: Row[] = [];
     for (const t of targets) {
       for (const stream of [false, true]) {
+        if (t.streamsOnly && !stream) continue;
         const warm = await runLoad({ url: t.url, path: '/chat/completions', body: chatBody(stream), headers: t.headers, concurrency: 32, stream, durationMs: STARTUP_WARMUP_MS / 2 });
         if (warm.errors > 0) throw new Error(`${t.name} start-up warm-up: ${warm.errors} failed requests`);
         if (t.name === FULL) fullAnswered += warm.requests;
@@ -82,6 +88,7 @@ async function main() {
       for (const concurrency of [1, 32]) {
         const scenario = `${stream ? 'stream' : 'json'} c=${concurrency}`;
         for (const t of targets) {
+          if (t.streamsOnly && !stream) continue;
           const common = { url: t.url, path: '/chat/completions', body: chatBody(stream), headers: t.headers, concurrency, stream };
           const warm = await runLoad({ ...common, durationMs: WARMUP_MS });
           const result = await runLoad({ ...common, durationMs: concurrency === 1 ? DURATION_C1 : DURATION_C32 });
@@ -105,7 +112,7 @@ async function main() {
 
     const memory = ['| process | RSS MB | heap used MB |', '|---|---:|---:|'];
     const heap = await heapStats(full.child);
-    for (const [name, child] of [['emulator', upstream], [BARE, proxy], [SDK_PROXY, sdkProxy], ['switchyard', gateway], [FULL, full.child], [FULL_HOLDS, fullHolds.child]] as const) {
+    for (const [name, child] of [['emulator', upstream], [BARE, proxy], [BARE_PER_EVENT, perEventProxy], [SDK_PROXY, sdkProxy], ['switchyard', gateway], [FULL, full.child], [FULL_HOLDS, fullHolds.child]] as const) {
       memory.push(`| ${name} | ${fmt(toMB(rssBytes(child.process.pid!)), 1)} | ${child === full.child ? fmt(heap && toMB(heap.heapUsed), 1) : '–'} |`);
     }
     process.stdout.write(`\nResident memory at the end of the latency runs\n\n${memory.join('\n')}\n`);
@@ -128,6 +135,14 @@ function printTable(rows: Row[]) {
     );
   }
   process.stdout.write('\n' + out.join('\n') + '\n');
+
+  // The stream floor above relays bytes; against one that also parses and serializes every event.
+  const perEvent = rows.filter((r) => r.scenario.startsWith('stream') && r.target.startsWith('switchyard'));
+  const against = perEvent.map((r) => {
+    const floor = rows.find((x) => x.scenario === r.scenario && x.target === BARE_PER_EVENT)!.result.rps;
+    return `${r.scenario}, ${r.target}: ${((r.result.rps / floor) * 100).toFixed(0)}%`;
+  });
+  process.stdout.write(`\nStreams against the ${BARE_PER_EVENT} (req/s): ${against.join('; ')}\n`);
 }
 
 // `npm run bench -- latency|pipeline|analytics|soak` runs only those scenarios; by default all, in that order.

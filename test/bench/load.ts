@@ -18,6 +18,23 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** Each figure's median over a target's rounds (requests and errors summed). */
+export function medianOfRuns(results: LoadResult[]): LoadResult {
+  const median = (pick: (r: LoadResult) => number | undefined): number | undefined => {
+    const values = results.map(pick).filter((v): v is number => v !== undefined && !Number.isNaN(v)).sort((a, b) => a - b);
+    if (values.length === 0) return undefined;
+    const mid = values.length >> 1;
+    return values.length % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+  };
+  const sum = (pick: (r: LoadResult) => number) => results.reduce((n, r) => n + pick(r), 0);
+  const out: LoadResult = { requests: sum((r) => r.requests), errors: sum((r) => r.errors), seconds: sum((r) => r.seconds), rps: median((r) => r.rps) ?? NaN, p50: median((r) => r.p50) ?? NaN, p99: median((r) => r.p99) ?? NaN };
+  const ttftP50 = median((r) => r.ttftP50);
+  const ttftP99 = median((r) => r.ttftP99);
+  if (ttftP50 !== undefined) out.ttftP50 = ttftP50;
+  if (ttftP99 !== undefined) out.ttftP99 = ttftP99;
+  return out;
+}
+
 /**
  * A closed-loop load generator: `concurrency` workers each send a request and wait for the whole
  * answer before the next one, over keep-alive connections, for `durationMs` (or `maxRequests`).

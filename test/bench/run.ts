@@ -1,7 +1,7 @@
 import { chatBody } from './bench-config';
 import { startChild, type Child } from './child';
 import { featureEvidence, startFullGateway } from './gateway-full';
-import { runLoad, type LoadResult } from './load';
+import { medianOfRuns, runLoad, type LoadResult } from './load';
 import { heapStats, rssBytes, toMB } from './memory';
 import { runAnalyticsBench } from './analytics';
 import { runPipelineBench } from './pipeline';
@@ -18,9 +18,17 @@ import { runSoakBench } from './soak';
  * setting for throughput) and with a hold written before and settled after each call. Ends with
  * each process's resident memory.
  */
-const DURATION_C1 = Number(process.env.BENCH_DURATION_C1_MS ?? 4000);
-const DURATION_C32 = Number(process.env.BENCH_DURATION_C32_MS ?? 6000);
+const DURATION_C1 = Number(process.env.BENCH_DURATION_C1_MS ?? 2000);
+const DURATION_C32 = Number(process.env.BENCH_DURATION_C32_MS ?? 3000);
+/**
+ * Each scenario runs its targets in turns, this many rounds, and reports each figure's median over
+ * the rounds. This machine's speed drifts by tens of percent within minutes; run one after
+ * another, the targets of a scenario would each meet a different moment of it.
+ */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_MS = 1500;
+/** The warm-up before a target's later rounds: its connections and JIT are warm already. */
+const ROUND_WARMUP_MS = 500;
 /**
  * Before its first measured run, each process serves this long at concurrency 32 (half JSON, half
  * streams): its JIT compiler warms up, as a server's does in its first seconds of traffic. A
@@ -87,17 +95,21 @@ async function main() {
     for (const stream of [false, true]) {
       for (const concurrency of [1, 32]) {
         const scenario = `${stream ? 'stream' : 'json'} c=${concurrency}`;
-        for (const t of targets) {
-          if (t.streamsOnly && !stream) continue;
-          const common = { url: t.url, path: '/chat/completions', body: chatBody(stream), headers: t.headers, concurrency, stream };
-          const warm = await runLoad({ ...common, durationMs: WARMUP_MS });
-          const result = await runLoad({ ...common, durationMs: concurrency === 1 ? DURATION_C1 : DURATION_C32 });
-          if (warm.errors + result.errors > 0) throw new Error(`${t.name} ${scenario}: ${warm.errors + result.errors} failed requests`);
-          if (t.name === FULL) fullAnswered += warm.requests + result.requests;
-          if (t.name === FULL_HOLDS) holdsAnswered += warm.requests + result.requests;
-          rows.push({ scenario, target: t.name, result });
-          process.stderr.write(`${scenario.padEnd(12)} ${t.name.padEnd(24)} ${fmt(result.rps, 0).padStart(7)} req/s  p50 ${fmt(result.p50, 3)} ms  p99 ${fmt(result.p99, 3)} ms\n`);
+        const runs = new Map<string, LoadResult[]>();
+        for (let round = 1; round <= ROUNDS; round++) {
+          for (const t of targets) {
+            if (t.streamsOnly && !stream) continue;
+            const common = { url: t.url, path: '/chat/completions', body: chatBody(stream), headers: t.headers, concurrency, stream };
+            const warm = await runLoad({ ...common, durationMs: round === 1 ? WARMUP_MS : ROUND_WARMUP_MS });
+            const result = await runLoad({ ...common, durationMs: concurrency === 1 ? DURATION_C1 : DURATION_C32 });
+            if (warm.errors + result.errors > 0) throw new Error(`${t.name} ${scenario}: ${warm.errors + result.errors} failed requests`);
+            if (t.name === FULL) fullAnswered += warm.requests + result.requests;
+            if (t.name === FULL_HOLDS) holdsAnswered += warm.requests + result.requests;
+            runs.set(t.name, [...(runs.get(t.name) ?? []), result]);
+            process.stderr.write(`${scenario.padEnd(12)} round ${round} ${t.name.padEnd(36)} ${fmt(result.rps, 0).padStart(7)} req/s  p50 ${fmt(result.p50, 3)} ms  p99 ${fmt(result.p99, 3)} ms\n`);
+          }
         }
+        for (const [target, results] of runs) rows.push({ scenario, target, result: medianOfRuns(results) });
       }
     }
     printTable(rows);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { medianOfRuns, type LoadResult } from './load';
+import { median, medianOfRuns, type LoadResult } from './load';
 
 const run = (rps: number, p50: number, p99: number, ttftP50?: number): LoadResult => ({ requests: rps * 2, errors: 0, seconds: 2, rps, p50, p99, ...(ttftP50 === undefined ? {} : { ttftP50 }) });
 
@@ -15,5 +15,13 @@ describe('medianOfRuns', () => {
     expect(out.p50).toBeCloseTo(0.5);
     expect(out.p99).toBe(3);
     expect(out).not.toHaveProperty('ttftP50');
+  });
+});
+
+describe('median', () => {
+  it('is the middle value, the mean of the middle two, or undefined for none, whatever the order', () => {
+    expect(median([0.42, 0.35, 0.38])).toBe(0.38);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeUndefined();
   });
 });

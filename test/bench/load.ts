@@ -18,18 +18,22 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** The middle value (the mean of the middle two for an even count); undefined for none. */
+export function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /** Each figure's median over a target's rounds (requests and errors summed). */
 export function medianOfRuns(results: LoadResult[]): LoadResult {
-  const median = (pick: (r: LoadResult) => number | undefined): number | undefined => {
-    const values = results.map(pick).filter((v): v is number => v !== undefined && !Number.isNaN(v)).sort((a, b) => a - b);
-    if (values.length === 0) return undefined;
-    const mid = values.length >> 1;
-    return values.length % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-  };
+  const medianOf = (pick: (r: LoadResult) => number | undefined): number | undefined =>
+    median(results.map(pick).filter((v): v is number => v !== undefined && !Number.isNaN(v)));
   const sum = (pick: (r: LoadResult) => number) => results.reduce((n, r) => n + pick(r), 0);
-  const out: LoadResult = { requests: sum((r) => r.requests), errors: sum((r) => r.errors), seconds: sum((r) => r.seconds), rps: median((r) => r.rps) ?? NaN, p50: median((r) => r.p50) ?? NaN, p99: median((r) => r.p99) ?? NaN };
-  const ttftP50 = median((r) => r.ttftP50);
-  const ttftP99 = median((r) => r.ttftP99);
+  const out: LoadResult = { requests: sum((r) => r.requests), errors: sum((r) => r.errors), seconds: sum((r) => r.seconds), rps: medianOf((r) => r.rps) ?? NaN, p50: medianOf((r) => r.p50) ?? NaN, p99: medianOf((r) => r.p99) ?? NaN };
+  const ttftP50 = medianOf((r) => r.ttftP50);
+  const ttftP99 = medianOf((r) => r.ttftP99);
   if (ttftP50 !== undefined) out.ttftP50 = ttftP50;
   if (ttftP99 !== undefined) out.ttftP99 = ttftP99;
   return out;

@@ -1,7 +1,7 @@
 import { chatBody } from './bench-config';
 import { startChild, type Child } from './child';
 import { featureEvidence, startFullGateway } from './gateway-full';
-import { medianOfRuns, runLoad, type LoadResult } from './load';
+import { median, medianOfRuns, runLoad, type LoadResult } from './load';
 import { heapStats, rssBytes, toMB } from './memory';
 import { runAnalyticsBench } from './analytics';
 import { runPipelineBench } from './pipeline';
@@ -48,7 +48,10 @@ const FULL_HOLDS = 'switchyard, all features, no leases';
 interface Row {
   scenario: string;
   target: string;
+  /** Each figure's median over the rounds. */
   result: LoadResult;
+  /** The rounds, in order: round i of every target of a scenario ran close together in time. */
+  runs: LoadResult[];
 }
 
 const fmt = (n: number | undefined, digits = 2) => (n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
@@ -109,7 +112,7 @@ async function main() {
             process.stderr.write(`${scenario.padEnd(12)} round ${round} ${t.name.padEnd(36)} ${fmt(result.rps, 0).padStart(7)} req/s  p50 ${fmt(result.p50, 3)} ms  p99 ${fmt(result.p99, 3)} ms\n`);
           }
         }
-        for (const [target, results] of runs) rows.push({ scenario, target, result: medianOfRuns(results) });
+        for (const [target, results] of runs) rows.push({ scenario, target, result: medianOfRuns(results), runs: results });
       }
     }
     printTable(rows);
@@ -133,13 +136,21 @@ async function main() {
   }
 }
 
+/**
+ * `row`'s requests/s as a share of `floor`'s: the median over the rounds of the share within each
+ * round, so each share compares two runs made within seconds of each other.
+ */
+function roundShare(row: Row, floor: Row): number {
+  return median(row.runs.map((run, i) => run.rps / floor.runs[i].rps)) ?? NaN;
+}
+
 function printTable(rows: Row[]) {
   const out: string[] = [];
   out.push('| scenario | target | req/s | p50 ms | p99 ms | TTFT p50 ms | added p50 ms | added p99 ms | vs bare proxy req/s | vs SDK proxy req/s |');
   out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const direct = rows.find((x) => x.scenario === r.scenario && x.target === 'emulator (direct)')!.result;
-    const share = (target: string) => `${((r.result.rps / rows.find((x) => x.scenario === r.scenario && x.target === target)!.result.rps) * 100).toFixed(0)}%`;
+    const share = (target: string) => `${(roundShare(r, rows.find((x) => x.scenario === r.scenario && x.target === target)!) * 100).toFixed(0)}%`;
     const isDirect = r.target === 'emulator (direct)';
     const isGateway = r.target.startsWith('switchyard');
     out.push(
@@ -151,8 +162,8 @@ function printTable(rows: Row[]) {
   // The stream floor above relays bytes; against one that also parses and serializes every event.
   const perEvent = rows.filter((r) => r.scenario.startsWith('stream') && r.target.startsWith('switchyard'));
   const against = perEvent.map((r) => {
-    const floor = rows.find((x) => x.scenario === r.scenario && x.target === BARE_PER_EVENT)!.result.rps;
-    return `${r.scenario}, ${r.target}: ${((r.result.rps / floor) * 100).toFixed(0)}%`;
+    const floor = rows.find((x) => x.scenario === r.scenario && x.target === BARE_PER_EVENT)!;
+    return `${r.scenario}, ${r.target}: ${(roundShare(r, floor) * 100).toFixed(0)}%`;
   });
   process.stdout.write(`\nStreams against the ${BARE_PER_EVENT} (req/s): ${against.join('; ')}\n`);
 }

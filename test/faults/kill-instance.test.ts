@@ -211,7 +211,9 @@ describe.skipIf(!available).each([{ leases: false }, { leases: true }])('kill -9
     expect(books.total).toBe(0);
 
     // 3. Charges and usage agree: a settlement without a usage event can only be a request the
-    // client never got an answer for (the kill landed between the charge and the answer).
+    // client never got an answer for (the kill landed between the charge and the answer). Without
+    // leases the charge is settled in the database before the usage event is journaled; with
+    // leases both are journaled in the same turn, the usage event first (journal-turn.ts).
     const allEvents = new Set((await sql('usage_events').where({ user_id: user.body.id }).select('request_id')).map((r) => r.request_id));
     const answeredIds = new Set(ids);
     const chargedWithoutEvent = (await sql('billing_settlements').where({ account_id: account, status: 'settled' }).select('request_id')).map((r) => r.request_id).filter((id) => !allEvents.has(id));

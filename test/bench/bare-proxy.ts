@@ -28,6 +28,7 @@ function relayParsed(upRes: http.IncomingMessage, res: http.ServerResponse): voi
   });
   upRes.on('end', () => res.end());
 }
+
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 const server = http.createServer((req, res) => {

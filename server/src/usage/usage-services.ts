@@ -45,7 +45,8 @@ export function createUsageServices(options: { db: Db; logger: Logger; settings:
   const { db, logger, settings, instanceId } = options;
   const writer = new UsageWriter(db, new RollupState(instanceId));
   const baseDir = options.dataDir && settings.usageJournal ? journalBaseDir(options.dataDir) : undefined;
-  const journal = baseDir ? LocalJournal.open<UsageEvent>(baseDir, instanceId, logger) : undefined;
+  // Rank 0: written before the charge journal in each turn (journal-turn.ts).
+  const journal = baseDir ? LocalJournal.open<UsageEvent>(baseDir, instanceId, logger, { turnRank: 0 }) : undefined;
   const recorder = new UsageRecorder(writer, { batchSize: settings.usageBatchSize, flushIntervalMs: settings.usageFlushMs, capacity: settings.usageQueueMax, logger, journal });
   const retention = new Retention(db, settings.retention, logger);
   let sweepTimer: NodeJS.Timeout | undefined;

@@ -14,7 +14,7 @@ export function chargeJournalDir(dataDir: string): string {
  * Rank 1: within a turn, written after the usage journal (rank 0), so a process killed between
  * the two writes leaves no charge without its usage event (journal-turn.ts).
  */
-export const CHARGE_JOURNAL_TURN_RANK = 1;
+const CHARGE_JOURNAL_TURN_RANK = 1;
 
 export function openChargeJournal(dataDir: string, instanceId: string, logger: Logger): LocalJournal<LeaseChargeInput> {
   return LocalJournal.open<LeaseChargeInput>(chargeJournalDir(dataDir), instanceId, logger, { turnRank: CHARGE_JOURNAL_TURN_RANK });

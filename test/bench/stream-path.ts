@@ -1,3 +1,4 @@
+import { chunkJson } from '@switchyard/core';
 import { streamChatCompletion } from '../../plugins/provider-openai/src/stream';
 import { StallGuard } from '../../server/src/dispatch/stall-guard';
 import { startOpenAIEmulator } from '../emulators/openai';
@@ -9,7 +10,7 @@ import { chatBody } from './bench-config';
  * bench's request is recorded once, then replayed from memory as one read, as the gateway receives
  * it. Rows: the openai plugin's stream reader alone (decoder, parse, normalize); plus the stall
  * guard and an observer as the dispatcher wraps it; plus serializing each chunk as the SSE writer
- * does. `ROUNDS` (3), `STREAMS` per row (20,000).
+ * does (the upstream's own JSON text where the reader kept it, chunk-json.ts). `ROUNDS` (3), `STREAMS` per row (20,000).
  */
 const rounds = Number(process.env.ROUNDS ?? 3);
 const streams = Number(process.env.STREAMS ?? 20_000);
@@ -50,7 +51,7 @@ async function guarded(signal: AbortSignal, serialize: boolean): Promise<number>
     const step = await guard.wait(upstream.next());
     if (step.done) break;
     for (const choice of step.value.choices) if (choice.delta.content) text += choice.delta.content;
-    if (serialize) frames += `data: ${JSON.stringify(step.value)}\n\n`;
+    if (serialize) frames += `data: ${chunkJson(step.value) ?? JSON.stringify(step.value)}\n\n`;
   }
   guard.close();
   return text.length + frames.length;

@@ -6,5 +6,5 @@ export { lazyImport } from './lazy-import';
 export type { SchemaValue } from './schema-types';
 export { rewriteCompletionText, rewriteStreamText, rewriteOutcomeText } from './rewrite-text';
 export type { TextRewriter } from './rewrite-text';
-export { GatewayError, errors, errorFromHttpStatus, parseRetryAfter, redactSecrets, isRetryableStatus, HOST_VERSION, ParamError } from '@switchyard/core';
+export { GatewayError, errors, errorFromHttpStatus, parseRetryAfter, redactSecrets, isRetryableStatus, HOST_VERSION, ParamError, rememberChunkJson, chunkJson, forgetChunkJson } from '@switchyard/core';
 export type * from '@switchyard/spec';

@@ -174,7 +174,8 @@ export interface TargetCall {
 /**
  * A chat stream whose first chunk has already arrived. Returning it (rather than a bare iterable)
  * lets failures before the first byte be thrown from `invokeTarget`, where routers can still fall
- * back. `openStream()` in @switchyard/core builds one from any AsyncIterable.
+ * back. `openStream()` in @switchyard/core builds one from any AsyncIterable. Nodes do not change
+ * chunks in place; they pass on changed copies, as they do with requests.
  */
 export interface OpenedStream {
   first: ChatCompletionChunk;

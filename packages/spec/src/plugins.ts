@@ -62,6 +62,8 @@ export interface ProviderInstance {
    * A streamed chat completion as canonical chunks. The provider asks its upstream for usage
    * and yields it as the last chunk (`choices: []`, `usage` set) whenever the upstream reports it;
    * the server decides whether the client sees it. Failures are thrown as GatewayError.
+   * A chunk is not changed once yielded: whoever changes one passes on a copy (a provider may
+   * have recorded the chunk's JSON text, which the server then sends as is; see rememberChunkJson).
    */
   chatStream(request: ChatCompletionRequest, ctx: ProviderCallContext): AsyncIterable<ChatCompletionChunk>;
   embeddings?(request: EmbeddingRequest, ctx: ProviderCallContext): Promise<EmbeddingResponse>;

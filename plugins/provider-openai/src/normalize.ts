@@ -40,27 +40,60 @@ export interface ChunkFallback {
 }
 
 export function normalizeChunk(raw: unknown, fallback: ChunkFallback): ChatCompletionChunk {
-  const chunk = raw as Loose;
-  chunk.object = 'chat.completion.chunk';
-  if (typeof chunk.id !== 'string') chunk.id = fallback.id;
-  if (typeof chunk.created !== 'number') chunk.created = fallback.created;
-  if (typeof chunk.model !== 'string') chunk.model = fallback.model;
-  const choices = Array.isArray(chunk.choices) ? (chunk.choices as Loose[]) : [];
-  chunk.choices = choices;
-  for (let i = 0; i < choices.length; i++) {
-    const choice = choices[i];
-    if (typeof choice.index !== 'number') choice.index = i;
-    if (choice.finish_reason === undefined) choice.finish_reason = null;
-    if (choice.delta === undefined || choice.delta === null) choice.delta = {};
-    else renameReasoning(choice.delta as Loose);
-  }
-  return chunk as unknown as ChatCompletionChunk;
+  fillChunk(raw, fallback);
+  return raw as ChatCompletionChunk;
 }
 
-/** DeepSeek and vLLM send `reasoning_content`; OpenRouter and newer vLLM send `reasoning`. */
-function renameReasoning(message: Loose): void {
-  if (typeof message.reasoning === 'string') {
-    if (message.reasoning_content === undefined || message.reasoning_content === null) message.reasoning_content = message.reasoning;
-    delete message.reasoning;
+/**
+ * Normalizes a parsed chunk in place, as `normalizeChunk` does, and says whether anything had to
+ * change: when nothing did, the text it was parsed from is already its canonical serialization.
+ */
+export function fillChunk(raw: unknown, fallback: ChunkFallback): boolean {
+  const chunk = raw as Loose;
+  let changed = false;
+  if (chunk.object !== 'chat.completion.chunk') {
+    chunk.object = 'chat.completion.chunk';
+    changed = true;
   }
+  if (typeof chunk.id !== 'string') {
+    chunk.id = fallback.id;
+    changed = true;
+  }
+  if (typeof chunk.created !== 'number') {
+    chunk.created = fallback.created;
+    changed = true;
+  }
+  if (typeof chunk.model !== 'string') {
+    chunk.model = fallback.model;
+    changed = true;
+  }
+  if (!Array.isArray(chunk.choices)) {
+    chunk.choices = [];
+    changed = true;
+  }
+  const choices = chunk.choices as Loose[];
+  for (let i = 0; i < choices.length; i++) {
+    const choice = choices[i];
+    if (typeof choice.index !== 'number') {
+      choice.index = i;
+      changed = true;
+    }
+    if (choice.finish_reason === undefined) {
+      choice.finish_reason = null;
+      changed = true;
+    }
+    if (choice.delta === undefined || choice.delta === null) {
+      choice.delta = {};
+      changed = true;
+    } else if (renameReasoning(choice.delta as Loose)) changed = true;
+  }
+  return changed;
+}
+
+/** DeepSeek and vLLM send `reasoning_content`; OpenRouter and newer vLLM send `reasoning`. True when it renamed. */
+function renameReasoning(message: Loose): boolean {
+  if (typeof message.reasoning !== 'string') return false;
+  if (message.reasoning_content === undefined || message.reasoning_content === null) message.reasoning_content = message.reasoning;
+  delete message.reasoning;
+  return true;
 }

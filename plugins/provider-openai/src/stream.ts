@@ -1,10 +1,10 @@
 import { StringDecoder } from 'node:string_decoder';
 import type OpenAI from 'openai';
 import { APIError } from 'openai/core/error';
-import { GatewayError, type ChatCompletionChunk, type ChatCompletionRequest } from '@switchyard/plugin-kit';
+import { GatewayError, rememberChunkJson, type ChatCompletionChunk, type ChatCompletionRequest } from '@switchyard/plugin-kit';
 import { isJson } from './content-type';
 import { toGatewayError, type ErrorContext } from './errors';
-import { normalizeChunk, type ChunkFallback } from './normalize';
+import { fillChunk, type ChunkFallback } from './normalize';
 import { SseDecoder, type SseEvent } from './sse-decoder';
 
 type StreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
@@ -48,7 +48,8 @@ export async function* streamChatCompletion(client: OpenAI, body: Record<string,
     }
     const raw = JSON.parse(event.data) as { error?: unknown };
     if (event.event === 'error' || (raw && typeof raw === 'object' && raw.error)) throw new APIError(undefined, raw.error ?? raw, undefined, response.headers);
-    const chunk = normalizeChunk(raw, fallback);
+    const filled = fillChunk(raw, fallback);
+    const chunk = raw as unknown as ChatCompletionChunk;
     if (!started) {
       started = true;
       fallback.id = chunk.id;
@@ -60,7 +61,10 @@ export async function* streamChatCompletion(client: OpenAI, body: Record<string,
       if (chunk.system_fingerprint) usageChunk.system_fingerprint = chunk.system_fingerprint;
       if (chunk.choices.length === 0) return undefined;
       chunk.usage = null;
+      return chunk;
     }
+    // Relayed as the upstream wrote it when nothing was filled in (one data line, so one SSE line).
+    if (!filled && event.data.indexOf('\n') === -1) rememberChunkJson(chunk, event.data);
     return chunk;
   };
   try {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { GatewayError } from '@switchyard/core';
+import { chunkJson, forgetChunkJson, GatewayError } from '@switchyard/core';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '@switchyard/spec';
 import type { Dispatcher } from '../../dispatch/dispatcher';
 import type { GatewayHooks } from '../../dispatch/hooks';
@@ -49,9 +49,9 @@ export async function relayStream(res: ServerResponse, stream: OpenedStream, inc
   let failure: unknown;
   try {
     while (!step.done) {
-      const chunk = step.value;
-      if (shapeForClient(chunk, includeUsage)) {
-        const slowClient = sse.send(chunk);
+      const payload = forClient(step.value, includeUsage);
+      if (payload !== undefined) {
+        const slowClient = sse.send(payload);
         if (slowClient) await slowClient;
       }
       if (sse.closed) break;
@@ -75,13 +75,28 @@ export async function relayStream(res: ServerResponse, stream: OpenedStream, inc
   else tracker.finish(200);
 }
 
-/** Drops or blanks usage depending on what the client asked for; false means "skip this chunk". */
-function shapeForClient(chunk: ChatCompletionChunk, includeUsage: boolean): boolean {
+/** How OpenAI ends a chunk's JSON when usage was asked for and this chunk has none. */
+const NULL_USAGE_TAIL = ',"usage":null}';
+
+/**
+ * What the client gets of a chunk, with usage as it asked for it (stream_options.include_usage):
+ * the usage-only chunk or nothing, and on the others `usage: null` or no usage at all. The
+ * chunk's own JSON text (chunk-json.ts) when that still says the same, else the chunk to
+ * serialize; undefined skips the chunk.
+ */
+function forClient(chunk: ChatCompletionChunk, includeUsage: boolean): ChatCompletionChunk | string | undefined {
   const usageOnly = chunk.choices.length === 0 && chunk.usage;
-  if (usageOnly) return includeUsage;
-  if (includeUsage) chunk.usage ??= null;
-  else if ('usage' in chunk) delete chunk.usage;
-  return true;
+  if (usageOnly) return includeUsage ? (chunkJson(chunk) ?? chunk) : undefined;
+  const json = chunkJson(chunk);
+  if (includeUsage ? chunk.usage !== undefined : !('usage' in chunk)) return json ?? chunk;
+  forgetChunkJson(chunk);
+  if (includeUsage) {
+    chunk.usage = null;
+    return chunk;
+  }
+  delete chunk.usage;
+  // The gateway always asks the upstream for usage, so its chunks end in `"usage":null`: cut from the text.
+  return json?.endsWith(NULL_USAGE_TAIL) ? `${json.slice(0, -NULL_USAGE_TAIL.length)}}` : chunk;
 }
 
 function streamError(err: unknown) {

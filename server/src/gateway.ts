@@ -35,6 +35,7 @@ import { attachRequestLog, requestLogEnabled } from './ops/request-log';
 import { startScaleOut } from './scale/scale-out';
 import { createObservability, type Observability } from './usage/observability';
 import { newInstanceId } from './usage/usage-services';
+import { chargeNotice } from './usage/charge-notice';
 import { KEY_FILE_NAME, loadKeyring } from './vault/keyring';
 import { watchKeyFile } from './vault/rotate';
 import { Vault, VaultError } from './vault/vault';
@@ -179,6 +180,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
     // Billing first: it writes cost and charge onto each attempt before others read it.
     const observability = createObservability({ db, logger, redisUrl: env.redisUrl, dataDir: env.dataDir, instanceId, pendingCharges: () => billingService.leases.pendingCharges });
+    // A charge committed ahead of its answer goes into the usage journal first (usage/charge-notice.ts).
+    billing.events.on('settling', (charge) => observability.usage.recorder.noteCharge(chargeNotice(charge)));
     const hooks = combineHooks([billing.hooks, ...(options.hooks ?? []), observability.hooks]);
     const pipelines = await PipelineService.start(
       {

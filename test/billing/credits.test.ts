@@ -1,5 +1,9 @@
 import { expectOpenAIValid } from '@switchyard/plugin-kit/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { readJournal } from '../../server/src/journal/journal-recovery';
+import type { ChargeNotice, UsageJournalRecord } from '../../server/src/usage/charge-notice';
 import { storageBackends } from '../support/backends';
 import {
   asUser,
@@ -14,6 +18,12 @@ import {
   upstreamCalls,
   type BillingGateway,
 } from './support';
+
+/** The records of every usage journal folder under a data folder. */
+function journalRecords(dataDir: string): UsageJournalRecord[] {
+  const base = path.join(dataDir, 'usage-journal');
+  return existsSync(base) ? readdirSync(base).flatMap((name) => readJournal<UsageJournalRecord>(path.join(base, name))) : [];
+}
 
 /** Credits mode end to end, through the real HTTP gateway: who pays, how much, and the books. */
 describe.each(await storageBackends())('credits (%s)', (backend) => {
@@ -63,6 +73,28 @@ describe.each(await storageBackends())('credits (%s)', (backend) => {
       expect(Number(rows[0].reserved)).toBeGreaterThanOrEqual(expected);
       expect(s.attempts[0]).toMatchObject({ creditsMicros: expected, costMicros: expected, billing: { payer: 'user:alice', settlementId: rows[0].id, chargedMicroCredits: expected } });
       await expectBooksBalanced(gw);
+    });
+
+    it('puts a charge notice in the usage journal before it commits a charge, and lets it go once the usage event is stored', async () => {
+      await topUp(gw, 'user:noticed', 1_000_000);
+      const seen: Array<{ requestId: string; settledBefore: number; onDisk: boolean }> = [];
+      let settled = 0;
+      const offSettled = gw.billing.events.on('settled', () => void settled++);
+      // The gateway's own listener (registered at start, so it runs first) has written the notice when this one runs.
+      const offSettling = gw.billing.events.on('settling', (c) => {
+        const notices = journalRecords(gw.dataDir).filter((r) => (r as ChargeNotice).kind === 'charge-notice' && r.requestId === c.start.requestId);
+        seen.push({ requestId: c.start.requestId, settledBefore: settled, onDisk: notices.length === 1 });
+      });
+      const r = await chat(gw, asUser('noticed'), { model: 'chat', max_tokens: 20, messages: [{ role: 'user', content: 'note this' }] });
+      offSettling();
+      offSettled();
+      expect(r.status).toBe(200);
+      expect(seen).toEqual([{ requestId: r.requestId, settledBefore: 0, onDisk: true }]);
+      expect(settled).toBe(1);
+      // Once the request's usage event is stored, the journal holds nothing of it that is pending.
+      await gw.waitForSummaries(1);
+      await gw.observability.usage.recorder.flush();
+      expect(gw.observability.usage.recorder.status().journaled).toBe(0);
     });
 
     it('charges the project when the caller has one, not the user', async () => {

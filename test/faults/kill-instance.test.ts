@@ -210,16 +210,24 @@ describe.skipIf(!available).each([{ leases: false }, { leases: true }])('kill -9
     expect(books.mismatchedAccounts).toEqual([]);
     expect(books.total).toBe(0);
 
-    // 3. Charges and usage agree: a settlement without a usage event can only be a request the
-    // client never got an answer for (the kill landed between the charge and the answer). Without
-    // leases the charge is settled in the database before the usage event is journaled; with
-    // leases both are journaled in the same turn, the usage event first (journal-turn.ts).
-    const allEvents = new Set((await sql('usage_events').where({ user_id: user.body.id }).select('request_id')).map((r) => r.request_id));
+    // 3. Charges and usage agree: every settled charge has its usage row. A request the client got
+    // no answer for (the kill landed between the charge and the answer) has one too: without
+    // leases, from the charge notice a's usage journal got before the commit (usage/charge-notice.ts);
+    // with leases both journals are written in the same turn, the usage event first (journal-turn.ts).
+    const settledIds = (await sql('billing_settlements').where({ account_id: account, status: 'settled' }).select('request_id')).map((r) => r.request_id as string);
     const answeredIds = new Set(ids);
-    const chargedWithoutEvent = (await sql('billing_settlements').where({ account_id: account, status: 'settled' }).select('request_id')).map((r) => r.request_id).filter((id) => !allEvents.has(id));
-    expect(chargedWithoutEvent.filter((id) => answeredIds.has(id))).toEqual([]);
+    let fromNotices: Array<{ request_id: string; status: number }> = [];
+    await within(15_000, async () => {
+      const rows = await sql('usage_events').where({ user_id: user.body.id }).select('request_id', 'status', 'error_code');
+      const withEvent = new Set(rows.map((r) => r.request_id as string));
+      expect(settledIds.filter((id) => !withEvent.has(id)), 'settled charges without a usage event').toEqual([]);
+      fromNotices = rows.filter((r) => r.error_code === 'gateway_stopped_before_answer');
+    }, 500);
+    // A row made from a notice is a request whose event was never journaled, so never answered.
+    expect(fromNotices.filter((r) => answeredIds.has(r.request_id))).toEqual([]);
+    for (const row of fromNotices) expect(row.status).toBe(502);
     const chargesReplayed = /"charges":(\d+)[^\n]*charge journal: stored the charges a stopped gateway had not written/.exec(b.output())?.[1] ?? '0';
-    console.log(`kill -9${leases ? ' (leases)' : ''}: ${chargesReplayed} charges replayed from a's charge journal; ${outcomes.length} requests (${beforeKillOnA.length} answered by a before the kill, ${afterKillOnB.length} by b after it), ${answered.length} answered, ${outcomes.filter((o) => !o.ok).length} cut; ${fromJournal![1]} events stored from a's journal; ${expired.length} holds expired; ${chargedWithoutEvent.length} charged but unanswered`);
+    console.log(`kill -9${leases ? ' (leases)' : ''}: ${chargesReplayed} charges replayed from a's charge journal; ${outcomes.length} requests (${beforeKillOnA.length} answered by a before the kill, ${afterKillOnB.length} by b after it), ${answered.length} answered, ${outcomes.filter((o) => !o.ok).length} cut; ${fromJournal![1]} events stored from a's journal; ${expired.length} holds expired; ${fromNotices.length} charges recorded from charge notices`);
 
     // The survivor still serves.
     const after = await clients.b.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 5, messages: [{ role: 'user', content: 'still there?' }] });

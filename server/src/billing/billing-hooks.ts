@@ -181,6 +181,14 @@ async function settleAttempt(deps: HookDeps, start: AttemptStart, token: Attempt
   } else if (token.payer) {
     const payer = token.payer;
     const rule = token.rule!;
+    deps.events.emit('settling', {
+      start,
+      outcome,
+      usage: used.input.usage,
+      countedLocally: used.countedLocally,
+      images: used.input.images?.count ?? 0,
+      costMicros: token.price ? usdToCredits(cost, deps.settings().creditsPerUsd) : undefined,
+    });
     const settled = await settle(deps.ledger, {
       accountId: payer,
       holdId: token.holdId,

@@ -1,5 +1,23 @@
 import { EventEmitter } from 'node:events';
+import type { Usage } from '@switchyard/spec';
+import type { AttemptRecord, AttemptStart } from '../dispatch/hooks';
 import type { BudgetCrossing } from './budgets/budget-guard';
+
+/**
+ * An attempt's charge, about to be committed before its answer leaves (the default ledger; a
+ * charge against a credit lease is journaled instead, ledger/charge-journal.ts).
+ */
+export interface SettlingCharge {
+  start: AttemptStart;
+  /** The attempt's record as it ended (billing's figures are not on it yet). */
+  outcome: AttemptRecord;
+  /** The usage billed: the upstream's, or the gateway's own count when `countedLocally`. */
+  usage: Usage;
+  countedLocally: boolean;
+  images: number;
+  /** What the attempt cost upstream, in micro-credits; undefined when the target has no price. */
+  costMicros: number | undefined;
+}
 
 /** What billing tells the rest of the system (the live feed, notifications, the console). */
 export interface BillingEventMap {
@@ -11,6 +29,13 @@ export interface BillingEventMap {
   'holds.expired': { count: number };
   /** What was left of expired grants was removed. */
   'grants.expired': { count: number };
+  /**
+   * Sent synchronously just before a charge is committed ahead of its answer, so a listener can
+   * put what it needs on disk first: the usage journal does (usage/charge-notice.ts), so that a
+   * process killed between the commit and the request's usage event still leaves the charge
+   * explained.
+   */
+  settling: SettlingCharge;
   /** An attempt was settled against a payer. Amounts in micro-credits. */
   settled: { requestId: string; accountId: string; charged: number; collected: number; reserved: number };
 }

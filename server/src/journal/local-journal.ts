@@ -73,6 +73,11 @@ export class LocalJournal<T extends object> implements TurnBuffered {
     return new LocalJournal<T>(dir, logger, options.turnRank ?? 0);
   }
 
+  /** Records appended and not yet stored in the database. */
+  get pending(): number {
+    return this.sealed.reduce((n, s) => n + s.pending, this.current.pending);
+  }
+
   /** Buffers the record; it is written at the end of this turn (or by `writeBuffered`). */
   append(record: T): void {
     if (this.closed) return;

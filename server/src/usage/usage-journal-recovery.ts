@@ -1,6 +1,8 @@
 import type { Logger } from '@switchyard/spec';
+import { settledCharges, type SettledCharge } from '../billing/ledger/queries';
 import type { Db } from '../db/connect';
 import { recoverJournals as recoverLocalJournals } from '../journal/journal-recovery';
+import { isChargeNotice, usageFromCharges, type ChargeNotice, type UsageJournalRecord } from './charge-notice';
 import type { UsageEvent } from './usage-event';
 import type { BatchWriter } from './usage-recorder';
 
@@ -18,15 +20,50 @@ async function notStored(db: Db, events: UsageEvent[]): Promise<UsageEvent[]> {
   return events.filter((e) => !stored.has(`${e.requestId}\u0001${e.ts}`));
 }
 
-/** Stores the usage events that gateways killed on this machine left in their journals, under this instance's rollups. */
+/** The requests among `ids` that have a usage row. */
+async function recorded(db: Db, ids: string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const rows = await db('usage_events').whereIn('request_id', ids.slice(i, i + BATCH)).distinct('request_id');
+    for (const r of rows as Array<{ request_id: string }>) out.add(r.request_id);
+  }
+  return out;
+}
+
+/**
+ * The usage rows of charges whose request never got its event (see charge-notice.ts): notices
+ * whose request has no event in the journal or the database, and a settled charge in the ledger.
+ */
+async function unexplainedCharges(db: Db, notices: ChargeNotice[], events: UsageEvent[]): Promise<UsageEvent[]> {
+  const journaled = new Set(events.map((e) => e.requestId));
+  const byRequest = new Map<string, ChargeNotice[]>();
+  for (const n of notices) if (!journaled.has(n.requestId)) byRequest.set(n.requestId, [...(byRequest.get(n.requestId) ?? []), n]);
+  if (byRequest.size === 0) return [];
+  const inDb = await recorded(db, [...byRequest.keys()]);
+  for (const id of inDb) byRequest.delete(id);
+  const settled = new Map<string, SettledCharge[]>();
+  for (const s of await settledCharges(db, [...byRequest.keys()])) settled.set(s.requestId, [...(settled.get(s.requestId) ?? []), s]);
+  const out: UsageEvent[] = [];
+  for (const [id, ns] of byRequest) {
+    const event = usageFromCharges(ns, settled.get(id) ?? []);
+    if (event) out.push(event);
+  }
+  return out;
+}
+
+/**
+ * Stores the usage events that gateways killed on this machine left in their journals, under this
+ * instance's rollups, and a usage row for each charge they committed but never explained.
+ */
 export function recoverJournals(options: { baseDir: string; instanceId: string; db: Db; writer: BatchWriter; logger: Logger }): Promise<number> {
   const { db, writer } = options;
-  return recoverLocalJournals<UsageEvent>({
+  return recoverLocalJournals<UsageJournalRecord>({
     ...options,
     noun: 'events',
     label: 'usage journal',
     async store(all) {
-      const events = await notStored(db, all);
+      const journaled = all.filter((r): r is UsageEvent => !isChargeNotice(r));
+      const events = [...(await notStored(db, journaled)), ...(await unexplainedCharges(db, all.filter(isChargeNotice), journaled))];
       for (let i = 0; i < events.length; i += BATCH) await writer.write(events.slice(i, i + BATCH));
       return events.length;
     },

@@ -1,5 +1,6 @@
 import type { Logger } from '@switchyard/spec';
 import { RateLimitedLog } from './rate-limited-log';
+import type { ChargeNotice, UsageJournalRecord } from './charge-notice';
 import type { UsageEvent } from './usage-event';
 import type { LocalJournal } from '../journal/local-journal';
 
@@ -14,7 +15,7 @@ export interface UsageRecorderOptions {
   capacity: number;
   logger: Logger;
   /** Accepted events go to this local journal first, so a killed process loses none (see LocalJournal). */
-  journal?: LocalJournal<UsageEvent>;
+  journal?: LocalJournal<UsageJournalRecord>;
 }
 
 export interface BatchWriter {
@@ -24,6 +25,8 @@ export interface BatchWriter {
 /** A failing batch is retried with backoff this many times, then dropped so it cannot block the rest. */
 const MAX_ATTEMPTS_PER_BATCH = 8;
 const MAX_BACKOFF_MS = 5_000;
+/** Requests between their charge and their usage event; past this the oldest is forgotten (its notice stays pending on disk). */
+const MAX_NOTICED_REQUESTS = 10_000;
 
 export interface UsageRecorderStatus {
   depth: number;
@@ -34,6 +37,8 @@ export interface UsageRecorderStatus {
   failedWrites: number;
   lastWriteAt: number | null;
   lastError: string | null;
+  /** Records on local disk not yet stored (usage events, charge notices); null without a journal. */
+  journaled: number | null;
 }
 
 /**
@@ -56,6 +61,10 @@ export class UsageRecorder {
   private failuresInARow = 0;
   private retryAt = 0;
   private closed = false;
+  /** Charge notices of requests whose usage event has not come yet (see noteCharge). */
+  private readonly noticesAwaitingEvent = new Map<string, ChargeNotice[]>();
+  /** Charge notices of queued events: let go from the journal once the event is stored. */
+  private readonly noticesOf = new WeakMap<UsageEvent, ChargeNotice[]>();
   private readonly dropLog: RateLimitedLog;
   private readonly writeLog: RateLimitedLog;
   private readonly counters = {
@@ -92,11 +101,34 @@ export class UsageRecorder {
     void this.flushQueued();
   }
 
+  /**
+   * Puts a charge notice on disk now, before the charge it announces is committed (see
+   * charge-notice.ts). It is let go once the request's usage event is stored, or dropped (and
+   * counted): a notice left on disk means the process died before the event was journaled.
+   */
+  noteCharge(notice: ChargeNotice): void {
+    const journal = this.options.journal;
+    if (!journal || this.closed) return;
+    journal.append(notice);
+    journal.writeBuffered();
+    const notices = this.noticesAwaitingEvent.get(notice.requestId);
+    if (notices) notices.push(notice);
+    else {
+      if (this.noticesAwaitingEvent.size >= MAX_NOTICED_REQUESTS) this.noticesAwaitingEvent.delete(this.noticesAwaitingEvent.keys().next().value!);
+      this.noticesAwaitingEvent.set(notice.requestId, [notice]);
+    }
+  }
+
   record(event: UsageEvent): void {
+    const notices = this.noticesAwaitingEvent.get(event.requestId);
+    if (notices) this.noticesAwaitingEvent.delete(event.requestId);
     if (this.closed || this.queue.length >= this.options.capacity) {
+      // A dropped event is counted as such; its notices must not make it look unanswered later.
+      if (notices) this.options.journal?.stored(notices);
       this.drop(this.closed ? 'shutdown' : 'queue_full', 1);
       return;
     }
+    if (notices) this.noticesOf.set(event, notices);
     this.options.journal?.append(event);
     this.queue.push(event);
     this.accepted++;
@@ -184,7 +216,7 @@ export class UsageRecorder {
   }
 
   status(): UsageRecorderStatus {
-    return { depth: this.queue.length, capacity: this.options.capacity, ...this.counters, dropped: { ...this.counters.dropped } };
+    return { depth: this.queue.length, capacity: this.options.capacity, ...this.counters, dropped: { ...this.counters.dropped }, journaled: this.options.journal?.pending ?? null };
   }
 
   /**
@@ -214,6 +246,10 @@ export class UsageRecorder {
       wrote = true;
       if (batch.length === this.options.batchSize) this.lastFullBatchAt = Date.now();
       this.options.journal?.stored(batch);
+      for (const event of batch) {
+        const notices = this.noticesOf.get(event);
+        if (notices) this.options.journal?.stored(notices);
+      }
       this.failuresInARow = 0;
       this.counters.written += batch.length;
       this.counters.batches += 1;

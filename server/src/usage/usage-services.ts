@@ -8,7 +8,7 @@ import { RollupState } from './rollup-state';
 import type { ObservabilitySettings } from './settings';
 import { LocalJournal } from '../journal/local-journal';
 import { recoverJournals } from './usage-journal-recovery';
-import type { UsageEvent } from './usage-event';
+import type { UsageJournalRecord } from './charge-notice';
 import { UsageRecorder } from './usage-recorder';
 import { UsageWriter } from './usage-writer';
 
@@ -46,7 +46,7 @@ export function createUsageServices(options: { db: Db; logger: Logger; settings:
   const writer = new UsageWriter(db, new RollupState(instanceId));
   const baseDir = options.dataDir && settings.usageJournal ? journalBaseDir(options.dataDir) : undefined;
   // Rank 0: written before the charge journal in each turn (journal-turn.ts).
-  const journal = baseDir ? LocalJournal.open<UsageEvent>(baseDir, instanceId, logger, { turnRank: 0 }) : undefined;
+  const journal = baseDir ? LocalJournal.open<UsageJournalRecord>(baseDir, instanceId, logger, { turnRank: 0 }) : undefined;
   const recorder = new UsageRecorder(writer, { batchSize: settings.usageBatchSize, flushIntervalMs: settings.usageFlushMs, capacity: settings.usageQueueMax, logger, journal });
   const retention = new Retention(db, settings.retention, logger);
   let sweepTimer: NodeJS.Timeout | undefined;

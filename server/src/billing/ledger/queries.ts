@@ -47,6 +47,26 @@ export async function listAccounts(db: Db, opts: { kind?: string; limit?: number
   return rows.map((r: Record<string, unknown>) => toView(r, held.get(String(r.id)) ?? 0));
 }
 
+/** One attempt's settled charge: what the ledger collected for it, and when. */
+export interface SettledCharge {
+  requestId: string;
+  attempt: number;
+  collected: number;
+  settledAt: number;
+}
+
+/** The settled charges of these requests (released attempts charged nothing and are left out). */
+export async function settledCharges(db: Db, requestIds: string[]): Promise<SettledCharge[]> {
+  const out: SettledCharge[] = [];
+  for (let i = 0; i < requestIds.length; i += 500) {
+    const rows = await db('billing_settlements').whereIn('request_id', requestIds.slice(i, i + 500)).andWhere({ status: 'settled' }).select('request_id', 'attempt', 'collected', 'created_at');
+    for (const r of rows as Array<Record<string, unknown>>) {
+      out.push({ requestId: String(r.request_id), attempt: Number(r.attempt), collected: Number(r.collected), settledAt: Number(r.created_at) });
+    }
+  }
+  return out;
+}
+
 export interface JournalEntryView {
   id: string;
   kind: string;

@@ -20,6 +20,12 @@ async function notStored(db: Db, events: UsageEvent[]): Promise<UsageEvent[]> {
   return events.filter((e) => !stored.has(`${e.requestId}\u0001${e.ts}`));
 }
 
+function groupInto<T>(groups: Map<string, T[]>, key: string, item: T): void {
+  const group = groups.get(key);
+  if (group) group.push(item);
+  else groups.set(key, [item]);
+}
+
 /** The requests among `ids` that have a usage row. */
 async function recorded(db: Db, ids: string[]): Promise<Set<string>> {
   const out = new Set<string>();
@@ -37,12 +43,12 @@ async function recorded(db: Db, ids: string[]): Promise<Set<string>> {
 async function unexplainedCharges(db: Db, notices: ChargeNotice[], events: UsageEvent[]): Promise<UsageEvent[]> {
   const journaled = new Set(events.map((e) => e.requestId));
   const byRequest = new Map<string, ChargeNotice[]>();
-  for (const n of notices) if (!journaled.has(n.requestId)) byRequest.set(n.requestId, [...(byRequest.get(n.requestId) ?? []), n]);
+  for (const n of notices) if (!journaled.has(n.requestId)) groupInto(byRequest, n.requestId, n);
   if (byRequest.size === 0) return [];
   const inDb = await recorded(db, [...byRequest.keys()]);
   for (const id of inDb) byRequest.delete(id);
   const settled = new Map<string, SettledCharge[]>();
-  for (const s of await settledCharges(db, [...byRequest.keys()])) settled.set(s.requestId, [...(settled.get(s.requestId) ?? []), s]);
+  for (const s of await settledCharges(db, [...byRequest.keys()])) groupInto(settled, s.requestId, s);
   const out: UsageEvent[] = [];
   for (const [id, ns] of byRequest) {
     const event = usageFromCharges(ns, settled.get(id) ?? []);
@@ -63,8 +69,12 @@ export function recoverJournals(options: { baseDir: string; instanceId: string; 
     label: 'usage journal',
     async store(all) {
       const journaled = all.filter((r): r is UsageEvent => !isChargeNotice(r));
-      const events = [...(await notStored(db, journaled)), ...(await unexplainedCharges(db, all.filter(isChargeNotice), journaled))];
+      const unexplained = await unexplainedCharges(db, all.filter(isChargeNotice), journaled);
+      const events = [...(await notStored(db, journaled)), ...unexplained];
       for (let i = 0; i < events.length; i += BATCH) await writer.write(events.slice(i, i + BATCH));
+      if (unexplained.length > 0) {
+        options.logger.warn({ requests: unexplained.length }, 'usage journal: recorded charges a stopped gateway committed without answering (from its charge notices)');
+      }
       return events.length;
     },
   });

@@ -17,10 +17,12 @@ export interface Instance {
 
 /**
  * Runs the server as `npm start` does (the compiled build, which test/global-setup.ts makes before
- * the suite) as its own process, and waits until it listens.
+ * the suite) as its own process, and waits until it listens. `script`: a TypeScript entry point to
+ * run instead, from source (it prints `listening on <url>` when ready).
  */
-export function startInstance(env: Record<string, string>): Promise<Instance> {
-  const child = spawn(process.execPath, [...COMPILED_FLAGS, path.join(ROOT, 'server/dist/main.js')], {
+export function startInstance(env: Record<string, string>, script?: string): Promise<Instance> {
+  const args = script ? ['--no-node-snapshot', '--import', 'tsx', script] : [...COMPILED_FLAGS, path.join(ROOT, 'server/dist/main.js')];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,14 +9,20 @@ import type { BatchWriter } from './usage-recorder';
 
 const BATCH = 500;
 
+/** The usage rows the database has for these requests: request id and time. */
+async function storedRows(db: Db, requestIds: string[]): Promise<Array<{ requestId: string; ts: number }>> {
+  const ids = [...new Set(requestIds)];
+  const out: Array<{ requestId: string; ts: number }> = [];
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const rows = await db('usage_events').whereIn('request_id', ids.slice(i, i + BATCH)).select('request_id', 'ts');
+    for (const r of rows as Array<{ request_id: string; ts: number | string }>) out.push({ requestId: r.request_id, ts: Number(r.ts) });
+  }
+  return out;
+}
+
 /** Events the database does not have yet (by request id and time: a stored batch may be in the journal too). */
 async function notStored(db: Db, events: UsageEvent[]): Promise<UsageEvent[]> {
-  const stored = new Set<string>();
-  for (let i = 0; i < events.length; i += BATCH) {
-    const ids = [...new Set(events.slice(i, i + BATCH).map((e) => e.requestId))];
-    const rows = await db('usage_events').whereIn('request_id', ids).select('request_id', 'ts');
-    for (const r of rows as Array<{ request_id: string; ts: number | string }>) stored.add(`${r.request_id}\u0001${Number(r.ts)}`);
-  }
+  const stored = new Set((await storedRows(db, events.map((e) => e.requestId))).map((r) => `${r.requestId}\u0001${r.ts}`));
   return events.filter((e) => !stored.has(`${e.requestId}\u0001${e.ts}`));
 }
 
@@ -24,16 +30,6 @@ function groupInto<T>(groups: Map<string, T[]>, key: string, item: T): void {
   const group = groups.get(key);
   if (group) group.push(item);
   else groups.set(key, [item]);
-}
-
-/** The requests among `ids` that have a usage row. */
-async function recorded(db: Db, ids: string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const rows = await db('usage_events').whereIn('request_id', ids.slice(i, i + BATCH)).distinct('request_id');
-    for (const r of rows as Array<{ request_id: string }>) out.add(r.request_id);
-  }
-  return out;
 }
 
 /**
@@ -45,8 +41,7 @@ async function unexplainedCharges(db: Db, notices: ChargeNotice[], events: Usage
   const byRequest = new Map<string, ChargeNotice[]>();
   for (const n of notices) if (!journaled.has(n.requestId)) groupInto(byRequest, n.requestId, n);
   if (byRequest.size === 0) return [];
-  const inDb = await recorded(db, [...byRequest.keys()]);
-  for (const id of inDb) byRequest.delete(id);
+  for (const row of await storedRows(db, [...byRequest.keys()])) byRequest.delete(row.requestId);
   const settled = new Map<string, SettledCharge[]>();
   for (const s of await settledCharges(db, [...byRequest.keys()])) groupInto(settled, s.requestId, s);
   const out: UsageEvent[] = [];

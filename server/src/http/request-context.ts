@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Principal } from '@switchyard/spec';
+import { newRequestId } from '../repos/ids';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -21,7 +21,7 @@ const SANE_REQUEST_ID = /^[\w.:-]{1,128}$/;
 /** The request's id (the caller's when sane, else a new one), set on the response. */
 export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
   const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : `req_${randomUUID().replace(/-/g, '')}`;
+  const id = typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : newRequestId();
   res.setHeader('x-request-id', id);
   return id;
 }

@@ -27,6 +27,21 @@ describe('newId', () => {
   });
 });
 
+describe('the time in an id', () => {
+  it('is the milliseconds in 12 hex digits on both sides of a change of its upper half', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const boundary = 0x19ad2 * 0x1000000; // a multiple of 2^24, in 2025
+    for (const ms of [boundary - 1, boundary, boundary + 5, 0x1000000 * 0xfffff + 0xabcdef]) {
+      vi.setSystemTime(ms);
+      expect(newId('x').slice(2, 14)).toBe(ms.toString(16).padStart(12, '0'));
+    }
+    vi.setSystemTime(boundary - 1);
+    const before = newRequestId();
+    vi.setSystemTime(boundary);
+    expect(newRequestId() > before).toBe(true);
+  });
+});
+
 describe('newRequestId', () => {
   it('is req_ and 32 hex digits, the time first, and unique', () => {
     vi.useFakeTimers({ toFake: ['Date'] });

@@ -27,8 +27,20 @@ function randomSlice(bytes: number): Buffer {
  * ids) rewrote more pages per commit the bigger they grew (docs/performance.md).
  */
 function timePrefix(): string {
-  return Date.now().toString(16).padStart(12, '0');
+  // In two 24-bit halves: a small integer's hex is quick, a timestamp's (a double) about three times slower.
+  const ms = Date.now();
+  const high = Math.floor(ms / TWO_POW_24);
+  if (high !== highPart) {
+    highPart = high;
+    highHex = high.toString(16).padStart(6, '0');
+  }
+  return highHex + (ms % TWO_POW_24).toString(16).padStart(6, '0');
 }
+
+const TWO_POW_24 = 0x1000000;
+/** The upper half changes every 4.66 hours: its hex is kept. */
+let highPart = -1;
+let highHex = '';
 
 /** Row ids with a readable prefix, the creation time and 72 random bits, e.g. `cred_019ad1c2e3f4Xq...`. */
 export function newId(prefix: string): string {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error: a plain ES module shared with the launchers, no type declarations
-import { COMPILED_FLAGS } from '../../server/src/cli/node-flags.mjs';
+import { COMPILED_FLAGS, NODE_FLAGS } from '../../server/src/cli/node-flags.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -21,7 +21,7 @@ export interface Instance {
  * run instead, from source (it prints `listening on <url>` when ready).
  */
 export function startInstance(env: Record<string, string>, script?: string): Promise<Instance> {
-  const args = script ? ['--no-node-snapshot', '--import', 'tsx', script] : [...COMPILED_FLAGS, path.join(ROOT, 'server/dist/main.js')];
+  const args = script ? [...NODE_FLAGS, '--import', 'tsx', script] : [...COMPILED_FLAGS, path.join(ROOT, 'server/dist/main.js')];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
